@@ -1,0 +1,108 @@
+/**
+ * The service's settings: a zod schema over the environment, parsed once at start-up. A bad value fails
+ * loudly and names the variable; nothing falls back silently to local credentials in Azure.
+ */
+import { z } from 'zod';
+
+export interface CosmosSettings {
+  readonly endpoint: string;
+  /** Account key: only for the local emulator/embedded server. Absent: Microsoft Entra ID (managed identity). */
+  readonly key: string | undefined;
+  readonly database: string;
+  readonly requestTimeoutMs: number;
+}
+
+export interface DevelopmentIdentity {
+  readonly tenantId: string;
+  readonly userId: string;
+}
+
+export interface Config {
+  /** Absent only for the local host, which then starts an embedded Cosmos DB server. */
+  readonly cosmos: CosmosSettings | undefined;
+  readonly cosmosDatabase: string;
+  readonly cosmosRequestTimeoutMs: number;
+  readonly maxBodyBytes: number;
+  /** True under the Functions host in Azure (App Service sets WEBSITE_INSTANCE_ID). */
+  readonly runningInAzure: boolean;
+  /** The stand-in principal of local runs until token validation is configured. */
+  readonly development: DevelopmentIdentity;
+}
+
+/** Azure app settings can be present but empty: treat an empty value as unset. */
+const optionalText = z.preprocess((value) => (value === '' ? undefined : value), z.string().optional());
+
+const guid = z
+  .string()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a GUID')
+  .transform((value) => value.toLowerCase());
+
+function integer(min: number, max: number, fallback: number) {
+  return z.preprocess(
+    (value) => (value === undefined || value === '' ? fallback : Number(value)),
+    z.number().int().min(min).max(max),
+  );
+}
+
+const environment = z.object({
+  COSMOS_ENDPOINT: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  COSMOS_KEY: optionalText,
+  COSMOS_DATABASE: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$/, 'letters, digits, - and _ only')
+      .default('graph-analytics'),
+  ),
+  COSMOS_REQUEST_TIMEOUT_MS: integer(1_000, 60_000, 10_000),
+  MAX_REQUEST_BODY_BYTES: integer(1_024, 4 * 1024 * 1024, 64 * 1024),
+  WEBSITE_INSTANCE_ID: optionalText,
+  DEV_TENANT_ID: optionalText.pipe(guid.default('8b6a4a39-4cd4-4d4b-9a57-0f7bd3d2a6e1')),
+  DEV_USER_ID: optionalText.pipe(guid.default('5d7f0c8e-2b1a-4c3e-9f6d-7a8b9c0d1e2f')),
+});
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration: ${problems.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the settings from `env`; throws a ConfigError naming every bad variable. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const result = environment.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const e = result.data;
+  const runningInAzure = e.WEBSITE_INSTANCE_ID !== undefined;
+  const problems: string[] = [];
+  if (e.COSMOS_KEY !== undefined && e.COSMOS_ENDPOINT === undefined) {
+    problems.push('COSMOS_KEY: set without COSMOS_ENDPOINT');
+  }
+  if (runningInAzure && e.COSMOS_ENDPOINT === undefined) problems.push('COSMOS_ENDPOINT: required in Azure');
+  if (runningInAzure && e.COSMOS_KEY !== undefined) {
+    problems.push('COSMOS_KEY: key auth is refused in Azure; the app uses its managed identity');
+  }
+  if (runningInAzure) {
+    problems.push(
+      'identity: token validation is not configured, and the development principal is never trusted in Azure',
+    );
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    cosmos:
+      e.COSMOS_ENDPOINT === undefined
+        ? undefined
+        : {
+            endpoint: e.COSMOS_ENDPOINT,
+            key: e.COSMOS_KEY,
+            database: e.COSMOS_DATABASE,
+            requestTimeoutMs: e.COSMOS_REQUEST_TIMEOUT_MS,
+          },
+    cosmosDatabase: e.COSMOS_DATABASE,
+    cosmosRequestTimeoutMs: e.COSMOS_REQUEST_TIMEOUT_MS,
+    maxBodyBytes: e.MAX_REQUEST_BODY_BYTES,
+    runningInAzure,
+    development: { tenantId: e.DEV_TENANT_ID, userId: e.DEV_USER_ID },
+  };
+}

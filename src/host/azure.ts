@@ -1,0 +1,52 @@
+/**
+ * The Azure Functions side: the handlers the modules in `functions/` register. The services are built once
+ * per process on first use; a configuration fault is logged at start-up and answered 500 (logged with the
+ * request-id), never thrown at import, which would hide every function.
+ */
+import { app, type HttpHandler } from '@azure/functions';
+import { createServices } from '../app';
+import { developmentAuthenticator } from '../auth/principal';
+import { ConfigError, parseConfig } from '../config';
+import { operationHandler, type ServicesProvider, unmatchedHandler } from '../http/pipeline';
+import type { Services } from '../http/operation';
+import { OPERATIONS, findOperation } from '../operations';
+import { createCosmosClient } from '../store/cosmos';
+
+let services: Promise<Services> | undefined;
+
+function buildServices(): Promise<Services> {
+  const config = parseConfig(process.env);
+  if (config.cosmos === undefined) {
+    throw new ConfigError(['COSMOS_ENDPOINT: required under the Functions host (run `npm run cosmos` locally)']);
+  }
+  const database = createCosmosClient(config.cosmos).database(config.cosmos.database);
+  return Promise.resolve(createServices(config, database, developmentAuthenticator(config.development)));
+}
+
+const functionsServices: ServicesProvider = () => {
+  services ??= (async () => buildServices())();
+  return services;
+};
+
+app.hook.appStart((context) => {
+  functionsServices().catch((error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    context.hookData.startupError = message;
+    console.error(`graph-analytics-api cannot start: ${message}`);
+  });
+});
+
+/** The handler of the operation named `name` in the operation table. */
+export function handlerFor(name: string): HttpHandler {
+  const operation = findOperation(name);
+  if (operation === undefined) {
+    return (_request, context) => {
+      context.error(`No operation named '${name}' is in the operation table.`);
+      return Promise.resolve({ status: 500 });
+    };
+  }
+  return operationHandler(operation, functionsServices);
+}
+
+/** The handler of the catch-all function: Graph-shaped 404 and 405. */
+export const unmatchedRouteHandler: HttpHandler = unmatchedHandler(OPERATIONS);

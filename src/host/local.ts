@@ -1,0 +1,163 @@
+/**
+ * A small local host for `npm start` and the integration tests: it serves the same operation table with the
+ * same handlers and routes as the Functions host, turning Node's HTTP requests into the `HttpRequest` and
+ * `InvocationContext` objects that `@azure/functions` builds for tests.
+ */
+import { randomUUID } from 'node:crypto';
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  type HttpHandler,
+  HttpRequest,
+  HttpResponse,
+  InvocationContext,
+  type LogLevel,
+} from '@azure/functions';
+import { createServices } from '../app';
+import { developmentAuthenticator } from '../auth/principal';
+import type { Config, CosmosSettings } from '../config';
+import type { Services } from '../http/operation';
+import { operationHandler, unmatchedHandler } from '../http/pipeline';
+import { RouteTable } from '../http/routes';
+import { OPERATIONS, UNMATCHED_ROUTE } from '../operations';
+import { createCosmosClient, ensureDatabase } from '../store/cosmos';
+import { type EmbeddedCosmos, startEmbeddedCosmos } from './embeddedCosmos';
+
+export interface LocalHostOptions {
+  readonly config: Config;
+  readonly port?: number;
+  readonly hostname?: string;
+  /** Where log lines go; by default warnings and errors to stderr. */
+  readonly log?: (level: LogLevel, message: string) => void;
+}
+
+export interface LocalHost {
+  readonly url: string;
+  readonly services: Services;
+  /** Set when the host runs its own embedded Cosmos DB server. */
+  readonly cosmos: CosmosSettings;
+  close(): Promise<void>;
+}
+
+function defaultLog(level: LogLevel, message: string): void {
+  if (level === 'warning' || level === 'error' || level === 'critical') console.error(`[${level}] ${message}`);
+}
+
+function headersOf(request: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return headers;
+}
+
+/** Reads the body, keeping at most `limit` bytes (the pipeline answers 413 past its own limit). */
+async function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let kept = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    if (kept >= limit) continue;
+    const part = chunk.subarray(0, limit - kept);
+    chunks.push(part);
+    kept += part.length;
+  }
+  return Buffer.concat(chunks);
+}
+
+async function writeResponse(response: ServerResponse, init: HttpResponse): Promise<void> {
+  response.statusCode = init.status;
+  init.headers.forEach((value, name) => response.setHeader(name, value));
+  const body = Buffer.from(await init.arrayBuffer());
+  if (body.length > 0) response.setHeader('Content-Length', body.length);
+  response.end(body);
+}
+
+interface Route {
+  readonly method: string;
+  readonly route: string;
+  readonly name: string;
+  readonly handler: HttpHandler;
+}
+
+/** Starts the host; with no Cosmos endpoint configured, an embedded Cosmos DB server too. */
+export async function startLocalHost(options: LocalHostOptions): Promise<LocalHost> {
+  const { config } = options;
+  const log = options.log ?? defaultLog;
+  let embedded: EmbeddedCosmos | undefined;
+  let cosmos = config.cosmos;
+  if (cosmos === undefined) {
+    embedded = await startEmbeddedCosmos();
+    cosmos = {
+      endpoint: embedded.endpoint,
+      key: embedded.key,
+      database: config.cosmosDatabase,
+      requestTimeoutMs: config.cosmosRequestTimeoutMs,
+    };
+  }
+  const client = createCosmosClient(cosmos);
+  // With a key (the embedded server or an emulator) the host creates what it needs; with Entra ID the
+  // database and containers come from the Bicep, as in Azure.
+  const database =
+    cosmos.key === undefined ? client.database(cosmos.database) : await ensureDatabase(client, cosmos.database);
+  const services = createServices(config, database, developmentAuthenticator(config.development));
+  const provide = () => Promise.resolve(services);
+
+  const routes = new RouteTable<Route>(
+    OPERATIONS.map((operation) => ({
+      method: operation.method,
+      route: operation.route,
+      name: operation.name,
+      handler: operationHandler(operation, provide),
+    })),
+  );
+  const unmatched = unmatchedHandler(OPERATIONS);
+
+  const server: Server = createServer({ keepAlive: true }, (request, response) => {
+    void (async () => {
+      const url = new URL(request.url ?? '/', `http://${request.headers.host ?? 'localhost'}`);
+      const method = request.method ?? 'GET';
+      const match = routes.match(method, url.pathname.slice(1));
+      const body = await readBody(request, config.maxBodyBytes + 1);
+      const found = match.kind === 'found' ? match : undefined;
+      const name = found?.target.name ?? UNMATCHED_ROUTE.name;
+      const httpRequest = new HttpRequest({
+        method,
+        url: url.toString(),
+        headers: headersOf(request),
+        params: found?.params ?? {},
+        ...(body.length > 0 ? { body: { bytes: body } } : {}),
+      });
+      const context = new InvocationContext({
+        functionName: name,
+        invocationId: randomUUID(),
+        logHandler: (level, ...args) => log(level, args.map(String).join(' ')),
+      });
+      const result = await (found?.target.handler ?? unmatched)(httpRequest, context);
+      await writeResponse(response, new HttpResponse(result));
+    })().catch((error: unknown) => {
+      log('error', `local host: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      if (!response.headersSent) response.statusCode = 500;
+      response.end();
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.hostname ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+
+  return {
+    url: `http://${options.hostname ?? '127.0.0.1'}:${address.port}`,
+    services,
+    cosmos,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      });
+      client.dispose();
+      await embedded?.close();
+    },
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * OData pieces of a response: `@odata.context`, the entity representation, ETags and `If-Match`.
+ */
+import type { JsonObject } from '../model/resource';
+import { odataTypeOf } from '../model/resource';
+import type { StoredEntity } from '../store/entityStore';
+
+function quoteKey(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+/**
+ * The metadata path of a collection from its route template and parameter values, in OData's key syntax:
+ * `beta/users/{userId}/analytics/activityStatistics` → `users('…')/analytics/activityStatistics`.
+ */
+export function contextPath(routeTemplate: string, params: Readonly<Record<string, string>>): string {
+  const output: string[] = [];
+  for (const segment of routeTemplate.split('/').slice(1)) {
+    const parameter = /^\{([A-Za-z][A-Za-z0-9_]*)\}$/.exec(segment)?.[1];
+    if (parameter === undefined) output.push(segment);
+    else output[output.length - 1] += `(${quoteKey(params[parameter] ?? '')})`;
+  }
+  return output.join('/');
+}
+
+/** The service root (`https://host/beta`) of a request URL. */
+export function serviceRoot(url: URL): string {
+  return `${url.origin}/beta`;
+}
+
+/** An entity as Graph returns it: annotations first, then `id` and the properties. Nothing of the store. */
+export function entityRepresentation(contextUrl: string, entity: StoredEntity): JsonObject {
+  return {
+    '@odata.context': contextUrl,
+    '@odata.type': odataTypeOf(entity.type),
+    '@odata.etag': etagOf(entity),
+    id: entity.id,
+    ...entity.data,
+  };
+}
+
+function normalizeTag(tag: string): string {
+  const trimmed = tag.trim();
+  return trimmed.startsWith('W/') ? trimmed.slice(2) : trimmed;
+}
+
+/** The ETag header value of an entity: its store version, quoted as HTTP requires. */
+export function etagOf(entity: StoredEntity): string {
+  return entity.etag.startsWith('"') ? entity.etag : `"${entity.etag}"`;
+}
+
+/** Whether an `If-Match` header (absent, `*`, or a list of tags) admits the entity's current version. */
+export function ifMatchAdmits(header: string | null, entity: StoredEntity): boolean {
+  if (header === null) return true;
+  const current = normalizeTag(etagOf(entity));
+  return header.split(',').some((tag) => {
+    const normalized = normalizeTag(tag);
+    return normalized === '*' || normalized === current;
+  });
+}

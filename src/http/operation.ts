@@ -1,0 +1,59 @@
+/**
+ * What an operation declares: route, method, which query options it honours, whether it takes a body, what
+ * permission and partition it needs, and the store call. The pipeline (`pipeline.ts`) does the rest.
+ */
+import type { Authenticator, Principal } from '../auth/principal';
+import type { Requirement } from '../auth/permissions';
+import type { Config } from '../config';
+import type { JsonObject } from '../model/resource';
+import type { ContainerName } from '../store/containers';
+import type { EntityStore, PartitionScope, RequestMeter } from '../store/entityStore';
+
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+/** What a process builds once and every operation shares. */
+export interface Services {
+  readonly config: Config;
+  readonly authenticator: Authenticator;
+  readonly stores: Readonly<Record<ContainerName, EntityStore>>;
+}
+
+export interface OperationInput {
+  readonly principal: Principal;
+  readonly scope: PartitionScope;
+  readonly params: Readonly<Record<string, string>>;
+  readonly query: URLSearchParams;
+  readonly headers: Headers;
+  /** The parsed JSON object body, for operations that take one. */
+  readonly body: JsonObject | undefined;
+  readonly url: URL;
+  readonly services: Services;
+  readonly meter: RequestMeter;
+}
+
+export interface OperationResult {
+  readonly status: number;
+  /** A JSON body; absent for 204. */
+  readonly body?: JsonObject;
+  readonly headers?: Record<string, string>;
+}
+
+/** Who may call an operation and where its data lives, from the principal and the path. */
+export interface Access {
+  readonly requirement: Requirement;
+  readonly scope: PartitionScope;
+}
+
+export interface Operation {
+  /** The operation id, also the Azure Function's name. */
+  readonly name: string;
+  readonly method: HttpMethod;
+  /** The Azure Functions route template (the host's route prefix is empty). */
+  readonly route: string;
+  readonly hasBody: boolean;
+  /** The `$` query options it honours; any other is a 400. */
+  readonly queryOptions: readonly string[];
+  /** May throw 400 (e.g. `me` with an app-only token). */
+  access(principal: Principal, params: Readonly<Record<string, string>>): Access;
+  handle(input: OperationInput): Promise<OperationResult>;
+}

@@ -1,0 +1,170 @@
+/**
+ * The HTTP pipeline, written once: correlate, authenticate, check the path, authorize, check query options,
+ * read and parse the body, run the operation, and map every failure to Graph's error envelope.
+ */
+import { randomUUID } from 'node:crypto';
+import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { authorize } from '../auth/permissions';
+import {
+  BadRequestError,
+  MethodNotAllowedError,
+  NotFoundError,
+  PayloadTooLargeError,
+  ServiceError,
+  UnsupportedMediaTypeError,
+  ensureError,
+} from '../errors';
+import { isEntityId } from '../model/edm';
+import type { JsonObject } from '../model/resource';
+import type { RequestMeter } from '../store/entityStore';
+import type { Operation, Services } from './operation';
+import { type Correlation, correlate, emptyResponse, errorResponse, jsonResponse } from './responses';
+import { RouteTable } from './routes';
+
+/** Builds the process's services once; a failure (e.g. bad configuration) is answered 500 and logged. */
+export type ServicesProvider = () => Promise<Services>;
+
+/** Nesting deeper than this is refused (the store's own limit is higher). */
+const MAX_JSON_DEPTH = 32;
+
+function depthOf(value: unknown, depth = 0): number {
+  if (depth > MAX_JSON_DEPTH || typeof value !== 'object' || value === null) return depth;
+  let deepest = depth + 1;
+  for (const child of Object.values(value)) {
+    deepest = Math.max(deepest, depthOf(child, depth + 1));
+    if (deepest > MAX_JSON_DEPTH) break;
+  }
+  return deepest;
+}
+
+function isJsonContentType(value: string | null): boolean {
+  if (value === null) return false;
+  const [mediaType, ...parameters] = value.split(';').map((part) => part.trim().toLowerCase());
+  if (mediaType !== 'application/json') return false;
+  const charset = parameters.find((p) => p.startsWith('charset='));
+  return charset === undefined || charset === 'charset=utf-8';
+}
+
+async function readJsonObject(request: HttpRequest, maxBytes: number): Promise<JsonObject> {
+  const declared = Number(request.headers.get('content-length') ?? '0');
+  if (declared > maxBytes) throw new PayloadTooLargeError(maxBytes);
+  const bytes = Buffer.from(await request.arrayBuffer());
+  if (bytes.length > maxBytes) throw new PayloadTooLargeError(maxBytes);
+  if (bytes.length === 0) throw new BadRequestError('A request body is required.');
+  if (!isJsonContentType(request.headers.get('content-type'))) throw new UnsupportedMediaTypeError();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch {
+    throw new BadRequestError('The request body is not valid JSON.');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new BadRequestError('The request body must be a JSON object.');
+  }
+  if (depthOf(parsed) > MAX_JSON_DEPTH) {
+    throw new BadRequestError(`The request body is nested deeper than ${MAX_JSON_DEPTH} levels.`);
+  }
+  return parsed as JsonObject;
+}
+
+function checkQueryOptions(query: URLSearchParams, honoured: readonly string[]): void {
+  for (const name of new Set(query.keys())) {
+    if (name.startsWith('$') && !honoured.includes(name.toLowerCase())) {
+      throw new BadRequestError(`The query option '${name}' is not supported by this operation.`, [
+        { code: 'invalidQueryOption', target: name, message: `'${name}' is not supported here.` },
+      ]);
+    }
+  }
+}
+
+function checkPathIds(params: Readonly<Record<string, string>>): void {
+  for (const [name, value] of Object.entries(params)) {
+    if (!isEntityId(value)) {
+      throw new BadRequestError(`The key '${name}' in the URL is not a valid id.`, [
+        { code: 'invalidValue', target: name, message: 'An id has 1 to 255 characters and none of / \\ ? # or control characters.' },
+      ]);
+    }
+  }
+}
+
+/** Logs a fault with its request-id and answers 500 with nothing internal in the body. */
+function faultResponse(correlation: Correlation, context: InvocationContext, error: unknown): HttpResponseInit {
+  const fault = ensureError(error);
+  context.error(`request-id ${correlation.requestId}: unexpected error: ${fault.stack ?? fault.message}`);
+  return errorResponse(
+    correlation,
+    new ServiceError(500, 'generalException', 'An internal error occurred. Quote the request-id when reporting it.'),
+  );
+}
+
+function failureResponse(correlation: Correlation, context: InvocationContext, error: unknown): HttpResponseInit {
+  if (error instanceof ServiceError) {
+    if (error.status >= 500) context.warn(`request-id ${correlation.requestId}: ${error.code}: ${ensureError(error.cause ?? error).message}`);
+    return errorResponse(correlation, error);
+  }
+  return faultResponse(correlation, context, error);
+}
+
+function correlationOf(request: HttpRequest): Correlation {
+  return correlate(randomUUID(), request.headers.get('client-request-id'));
+}
+
+/** The Azure Functions handler of one operation. */
+export function operationHandler(operation: Operation, services: ServicesProvider): HttpHandler {
+  return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
+    const correlation = correlationOf(request);
+    let charge = 0;
+    const meter: RequestMeter = { add: (requestCharge) => (charge += requestCharge) };
+    try {
+      const shared = await services();
+      const principal = await shared.authenticator.authenticate(request);
+      const params = { ...request.params };
+      checkPathIds(params);
+      const access = operation.access(principal, params);
+      authorize(principal, access.requirement);
+      const url = new URL(request.url);
+      checkQueryOptions(url.searchParams, operation.queryOptions);
+      const body = operation.hasBody ? await readJsonObject(request, shared.config.maxBodyBytes) : undefined;
+      const result = await operation.handle({
+        principal,
+        scope: access.scope,
+        params,
+        query: url.searchParams,
+        headers: request.headers,
+        body,
+        url,
+        services: shared,
+        meter,
+      });
+      return result.body === undefined
+        ? emptyResponse(correlation, result.status, result.headers)
+        : jsonResponse(correlation, result.status, result.body, result.headers);
+    } catch (error) {
+      return failureResponse(correlation, context, error);
+    } finally {
+      context.trace(`request-id ${correlation.requestId}: ${operation.name} used ${charge.toFixed(2)} RU`);
+    }
+  };
+}
+
+/**
+ * The handler of every path no operation serves: Graph's 404, or 405 with `Allow` when the path exists
+ * for other methods.
+ */
+export function unmatchedHandler(operations: readonly Operation[]): HttpHandler {
+  const table = new RouteTable(operations);
+  return (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
+    const correlation = correlationOf(request);
+    try {
+      const pathname = new URL(request.url).pathname.slice(1);
+      const match = table.match(request.method, pathname);
+      const error =
+        match.kind === 'notFound'
+          ? new NotFoundError(`Resource not found for the segment '${pathname.split('/').pop() ?? ''}'.`)
+          : new MethodNotAllowedError(request.method, match.kind === 'methodNotAllowed' ? match.allowed : []);
+      return Promise.resolve(errorResponse(correlation, error));
+    } catch (error) {
+      return Promise.resolve(failureResponse(correlation, context, error));
+    }
+  };
+}

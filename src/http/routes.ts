@@ -1,0 +1,119 @@
+/**
+ * Azure Functions route templates (`beta/users/{userId}/…`, `{*rest}`), matched the way the Functions host
+ * matches them: literals case-insensitively, a literal segment before a parameter, a trailing slash ignored.
+ * The local host routes with this, and so does the catch-all function that answers 404 and 405.
+ */
+import { BadRequestError } from '../errors';
+
+interface Segment {
+  readonly pattern: string;
+  readonly names: readonly string[];
+  /** Literal 3, literal with parameters 2, parameter 1, catch-all 0: the more specific wins. */
+  readonly rank: number;
+}
+
+export interface CompiledRoute {
+  readonly template: string;
+  readonly regex: RegExp;
+  readonly names: readonly string[];
+  readonly ranks: readonly number[];
+}
+
+const PARAMETER = /\{(\*?)([A-Za-z][A-Za-z0-9_]*)\}/g;
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function compileSegment(segment: string): Segment {
+  const names: string[] = [];
+  let pattern = '';
+  let last = 0;
+  let catchAll = false;
+  for (const match of segment.matchAll(PARAMETER)) {
+    pattern += escapeRegex(segment.slice(last, match.index));
+    catchAll = match[1] === '*';
+    pattern += catchAll ? '(.*)' : '([^/]+)';
+    names.push(match[2] ?? '');
+    last = match.index + match[0].length;
+  }
+  pattern += escapeRegex(segment.slice(last));
+  let rank = 3;
+  if (catchAll) rank = 0;
+  else if (names.length > 0) rank = pattern === '([^/]+)' ? 1 : 2;
+  return { pattern, names, rank };
+}
+
+export function compileRoute(template: string): CompiledRoute {
+  const segments = template.split('/').map(compileSegment);
+  const source = segments.map((s) => s.pattern).join('/');
+  return {
+    template,
+    regex: new RegExp(`^${source}$`, 'i'),
+    names: segments.flatMap((s) => s.names),
+    ranks: segments.map((s) => s.rank),
+  };
+}
+
+function decode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    throw new BadRequestError('The request URL is not correctly percent-encoded.');
+  }
+}
+
+/** The decoded parameters if `pathname` (without its leading slash, still percent-encoded) matches. */
+export function matchRoute(route: CompiledRoute, pathname: string): Record<string, string> | undefined {
+  const path = pathname.length > 1 && pathname.endsWith('/') ? pathname.slice(0, -1) : pathname;
+  const match = route.regex.exec(path);
+  if (match === null) return undefined;
+  const params: Record<string, string> = {};
+  route.names.forEach((name, index) => {
+    params[name] = decode(match[index + 1] ?? '');
+  });
+  return params;
+}
+
+/** Negative when `a` is more specific than `b`. */
+export function compareSpecificity(a: CompiledRoute, b: CompiledRoute): number {
+  const length = Math.max(a.ranks.length, b.ranks.length);
+  for (let i = 0; i < length; i += 1) {
+    const difference = (b.ranks[i] ?? -1) - (a.ranks[i] ?? -1);
+    if (difference !== 0) return difference;
+  }
+  return 0;
+}
+
+export interface Routable {
+  readonly method: string;
+  readonly route: string;
+}
+
+export type RouteMatch<T extends Routable> =
+  | { readonly kind: 'found'; readonly target: T; readonly params: Record<string, string> }
+  | { readonly kind: 'methodNotAllowed'; readonly allowed: readonly string[] }
+  | { readonly kind: 'notFound' };
+
+/** A routing table over Functions route templates, most specific first. */
+export class RouteTable<T extends Routable> {
+  private readonly entries: readonly { readonly target: T; readonly route: CompiledRoute }[];
+
+  constructor(targets: readonly T[]) {
+    this.entries = targets
+      .map((target) => ({ target, route: compileRoute(target.route) }))
+      .sort((a, b) => compareSpecificity(a.route, b.route));
+  }
+
+  /** `pathname` is the URL path without the leading slash, as the host sees it (percent-encoded). */
+  match(method: string, pathname: string): RouteMatch<T> {
+    const allowed = new Set<string>();
+    for (const { target, route } of this.entries) {
+      const params = matchRoute(route, pathname);
+      if (params === undefined) continue;
+      if (target.method === method.toUpperCase()) return { kind: 'found', target, params };
+      allowed.add(target.method);
+    }
+    return allowed.size > 0 ? { kind: 'methodNotAllowed', allowed: [...allowed].sort() } : { kind: 'notFound' };
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * OData (Edm) primitive types as Microsoft Graph writes them in JSON, as zod schemas. Each schema's error
+ * message uses Graph's wording ("Cannot convert the literal … to the expected type …"), so a 400's
+ * `details` reads like Graph's.
+ */
+import { z } from 'zod';
+
+/** Graph's message for a value that does not parse as the declared type. */
+export function literalMessage(input: unknown, typeName: string): string {
+  let literal: string;
+  if (typeof input === 'string') literal = input;
+  else if (input === undefined) literal = 'undefined';
+  else literal = JSON.stringify(input);
+  if (literal.length > 64) literal = `${literal.slice(0, 61)}...`;
+  return `Cannot convert the literal '${literal}' to the expected type '${typeName}'.`;
+}
+
+function formatted(typeName: string, isValid: (value: string) => boolean) {
+  const error = (issue: { input?: unknown }): string => literalMessage(issue.input, typeName);
+  return z.string({ error }).refine(isValid, { error });
+}
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+function isCalendarDay(year: number, month: number, day: number): boolean {
+  return year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+}
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Edm.Date: `YYYY-MM-DD`, a real calendar day. */
+export function isEdmDate(value: string): boolean {
+  const m = DATE.exec(value);
+  return m !== null && isCalendarDay(Number(m[1]), Number(m[2]), Number(m[3]));
+}
+
+const DATE_TIME_OFFSET =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,12})?)?(?:Z|[+-](\d{2}):(\d{2}))$/i;
+
+/** Edm.DateTimeOffset: ISO 8601 date and time with `Z` or a `±hh:mm` offset; seconds and fraction optional. */
+export function isEdmDateTimeOffset(value: string): boolean {
+  const m = DATE_TIME_OFFSET.exec(value);
+  if (m === null) return false;
+  const [, year, month, day, hour, minute, second, offsetHours, offsetMinutes] = m;
+  return (
+    isCalendarDay(Number(year), Number(month), Number(day)) &&
+    Number(hour) <= 23 &&
+    Number(minute) <= 59 &&
+    Number(second ?? 0) <= 59 &&
+    Number(offsetHours ?? 0) <= 14 &&
+    Number(offsetMinutes ?? 0) <= 59
+  );
+}
+
+const DURATION = /^-?P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
+
+/** Edm.Duration: `[-]P[nD][T[nH][nM][n[.n]S]]` with at least one part, and at least one after a `T`. */
+export function isEdmDuration(value: string): boolean {
+  const m = DURATION.exec(value);
+  if (m === null) return false;
+  const [, days, hours, minutes, seconds] = m;
+  const hasTimePart = hours !== undefined || minutes !== undefined || seconds !== undefined;
+  if (value.includes('T') && !hasTimePart) return false;
+  return days !== undefined || hasTimePart;
+}
+
+export const edmDate = formatted('Edm.Date', isEdmDate);
+export const edmDateTimeOffset = formatted('Edm.DateTimeOffset', isEdmDateTimeOffset);
+export const edmDuration = formatted('Edm.Duration', isEdmDuration);
+
+/** Edm.String with a length bound (Graph does not state one; an unbounded string is a cost, not a feature). */
+export function edmString(maxLength = 1024) {
+  const error = (issue: { input?: unknown }): string => literalMessage(issue.input, 'Edm.String');
+  return z
+    .string({ error })
+    .max(maxLength, { error: `The value is longer than the maximum of ${maxLength} characters.` });
+}
+
+/** Edm.Int64 used as a count: a JSON integer (never a string), 0 ≤ n ≤ 2^53 − 1. */
+export const edmCount = z
+  .number({ error: (issue) => literalMessage(issue.input, 'Edm.Int64') })
+  .int({ error: (issue) => literalMessage(issue.input, 'Edm.Int64') })
+  .min(0, { error: 'A count cannot be negative.' })
+  .max(Number.MAX_SAFE_INTEGER, { error: 'The value is larger than 9007199254740991.' });
+
+export const ACTIVITY_TYPES = ['Email', 'Meeting', 'Focus', 'Chat', 'Call'] as const;
+export type AnalyticsActivityType = (typeof ACTIVITY_TYPES)[number];
+
+/** microsoft.graph.analyticsActivityType: case-sensitive member names, as in Graph's metadata. */
+export const analyticsActivityType = z.enum(ACTIVITY_TYPES, {
+  error: (issue) =>
+    `${literalMessage(issue.input, 'microsoft.graph.analyticsActivityType')} Allowed values: ${ACTIVITY_TYPES.join(', ')}.`,
+});
+
+// eslint-disable-next-line no-control-regex
+const FORBIDDEN_ID_CHARACTERS = /[/\\?#\u0000-\u001f\u007f]/;
+
+/** An entity key: 1–255 characters, none of `/ \ ? #` and no control characters (they cannot be Cosmos ids). */
+export function isEntityId(value: string): boolean {
+  return value.length >= 1 && value.length <= 255 && !FORBIDDEN_ID_CHARACTERS.test(value);
+}
+
+export const entityId = z
+  .string({ error: (issue) => literalMessage(issue.input, 'Edm.String') })
+  .refine(isEntityId, {
+    error: 'An id has 1 to 255 characters and none of / \\ ? # or control characters.',
+  });

@@ -1,0 +1,71 @@
+/**
+ * microsoft.graph.itemActivity (open) with its complex types accessAction, identitySet and identity
+ * (contract §2.2). Open types keep dynamic properties; their names must be OData identifiers (or OData
+ * property annotations such as `count@odata.type`), so nothing can pose as an annotation or a store field.
+ */
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { edmDateTimeOffset, edmString } from './edm';
+import { type JsonObject, type ResourceDefinition, nestedODataType, singleType } from './resource';
+
+export const ITEM_ACTIVITY_TYPE = 'itemActivity';
+
+const DYNAMIC_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
+const PROPERTY_ANNOTATION = /^[A-Za-z_][A-Za-z0-9_]{0,127}@odata\.[A-Za-z][A-Za-z0-9]{0,63}$/;
+
+/** Dynamic properties must have a valid name. */
+function dynamicNames(declared: readonly string[]) {
+  return (value: JsonObject, ctx: z.RefinementCtx): void => {
+    for (const name of Object.keys(value)) {
+      if (declared.includes(name) || DYNAMIC_NAME.test(name) || PROPERTY_ANNOTATION.test(name)) continue;
+      ctx.addIssue({
+        code: 'custom',
+        path: [name],
+        input: value[name],
+        message: `'${name}' is not a valid property name: dynamic properties are OData identifiers (letters, digits, '_').`,
+      });
+    }
+  };
+}
+
+/** An open complex type with its declared properties and its `@odata.type` (one of `types`, or any). */
+function openComplexType<S extends z.ZodRawShape>(types: readonly string[] | undefined, shape: S) {
+  const full = { '@odata.type': nestedODataType(types).optional(), ...shape };
+  return z.looseObject(full).superRefine(dynamicNames(Object.keys(full)));
+}
+
+const identity = openComplexType(undefined, {
+  id: edmString(1024).nullable().optional(),
+  displayName: edmString(1024).nullable().optional(),
+});
+
+const identitySet = openComplexType(['identitySet'], {
+  application: identity.nullable().optional(),
+  device: identity.nullable().optional(),
+  user: identity.nullable().optional(),
+});
+
+const accessAction = openComplexType(['accessAction'], {});
+
+const itemActivityShape = {
+  access: accessAction.nullable().optional(),
+  activityDateTime: edmDateTimeOffset.nullable().optional(),
+  actor: identitySet.nullable().optional(),
+};
+
+const itemActivitySchema = z
+  .looseObject(itemActivityShape)
+  .superRefine(dynamicNames(Object.keys(itemActivityShape)));
+const itemActivityPatchSchema = z
+  .looseObject(z.object(itemActivityShape).partial().shape)
+  .superRefine(dynamicNames(Object.keys(itemActivityShape)));
+
+export const itemActivity: ResourceDefinition = {
+  baseType: ITEM_ACTIVITY_TYPE,
+  concreteTypes: [ITEM_ACTIVITY_TYPE],
+  resolveType: singleType(ITEM_ACTIVITY_TYPE),
+  entitySchema: () => itemActivitySchema,
+  patchSchema: () => itemActivityPatchSchema,
+  complete: (_type, data) => data,
+  naturalId: () => randomUUID(),
+};

@@ -1,0 +1,87 @@
+/**
+ * Office 365 usage-report rows: microsoft.graph.office365ActivationCounts and office365ActiveUserCounts
+ * (contract §2.3, §2.4), both closed. Their ids are derived from the row's key properties, so re-posting a
+ * report row replaces it instead of duplicating it.
+ */
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { edmCount, edmDate, edmString, literalMessage } from './edm';
+import { type JsonObject, type ResourceDefinition, singleType } from './resource';
+
+export const ACTIVATION_COUNTS_TYPE = 'office365ActivationCounts';
+export const ACTIVE_USER_COUNTS_TYPE = 'office365ActiveUserCounts';
+
+/** A name-based UUID (version 5 layout over SHA-256) of a row's key properties: the same key, the same id. */
+export function deterministicId(typeName: string, keyParts: readonly string[]): string {
+  const hash = createHash('sha256').update([typeName, ...keyParts].join('\u0000'), 'utf8').digest();
+  hash[6] = ((hash[6] ?? 0) & 0x0f) | 0x50;
+  hash[8] = ((hash[8] ?? 0) & 0x3f) | 0x80;
+  const hex = hash.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+const count = edmCount.nullable().optional();
+
+/** Report periods as Graph writes them: the number of days. */
+export const REPORT_PERIODS = ['7', '30', '90', '180'] as const;
+const reportPeriod = z.enum(REPORT_PERIODS, {
+  error: (issue) => `${literalMessage(issue.input, 'Edm.String')} Allowed values: ${REPORT_PERIODS.join(', ')}.`,
+});
+
+const activationCountsShape = {
+  reportRefreshDate: edmDate,
+  productType: edmString(256),
+  windows: count,
+  mac: count,
+  android: count,
+  ios: count,
+  windows10Mobile: count,
+};
+
+const activeUserCountsShape = {
+  reportRefreshDate: edmDate,
+  office365: count,
+  exchange: count,
+  oneDrive: count,
+  sharePoint: count,
+  skypeForBusiness: count,
+  yammer: count,
+  teams: count,
+  reportDate: edmDate,
+  reportPeriod,
+};
+
+/** Every declared property is returned; an omitted count is stored as null, as Graph returns unset values. */
+function withNulls(shape: z.ZodRawShape) {
+  const names = Object.keys(shape);
+  return (data: JsonObject): JsonObject => Object.fromEntries(names.map((name) => [name, data[name] ?? null]));
+}
+
+function closedRow(
+  typeName: string,
+  shape: z.ZodRawShape,
+  key: (data: JsonObject) => readonly string[],
+): ResourceDefinition {
+  const entity = z.strictObject(shape).transform(withNulls(shape));
+  const patch = z.strictObject(shape).partial();
+  return {
+    baseType: typeName,
+    concreteTypes: [typeName],
+    resolveType: singleType(typeName),
+    entitySchema: () => entity,
+    patchSchema: () => patch,
+    complete: (_type, data) => data,
+    naturalId: (_type, data) => deterministicId(typeName, key(data)),
+  };
+}
+
+export const office365ActivationCounts = closedRow(ACTIVATION_COUNTS_TYPE, activationCountsShape, (row) => [
+  String(row.reportRefreshDate),
+  String(row.productType),
+]);
+
+export const office365ActiveUserCounts = closedRow(ACTIVE_USER_COUNTS_TYPE, activeUserCountsShape, (row) => [
+  String(row.reportRefreshDate),
+  String(row.reportDate),
+  String(row.reportPeriod),
+]);

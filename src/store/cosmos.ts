@@ -1,0 +1,35 @@
+/**
+ * The one CosmosClient of a process. Key auth when a key is configured (the local embedded server);
+ * otherwise Microsoft Entra ID through one DefaultAzureCredential (managed identity in Azure).
+ */
+import { CosmosClient, type Database } from '@azure/cosmos';
+import { DefaultAzureCredential } from '@azure/identity';
+import type { CosmosSettings } from '../config';
+import { CONTAINERS } from './containers';
+
+export function createCosmosClient(settings: CosmosSettings): CosmosClient {
+  const local = settings.endpoint.startsWith('http://');
+  return new CosmosClient({
+    endpoint: settings.endpoint,
+    ...(settings.key === undefined ? { aadCredentials: new DefaultAzureCredential() } : { key: settings.key }),
+    // A plain-http endpoint is the local server: it has no regional endpoints to discover.
+    connectionPolicy: { enableEndpointDiscovery: !local, requestTimeout: settings.requestTimeoutMs },
+    userAgentSuffix: 'graph-analytics-api',
+  });
+}
+
+/**
+ * Creates the database and every container if missing. Only for the local embedded server: in Azure the
+ * Bicep creates them, and the app's data-plane role could not.
+ */
+export async function ensureDatabase(client: CosmosClient, databaseId: string): Promise<Database> {
+  const { database } = await client.databases.createIfNotExists({ id: databaseId });
+  for (const definition of CONTAINERS) {
+    await database.containers.createIfNotExists({
+      id: definition.name,
+      partitionKey: { paths: [definition.partitionKeyPath] },
+      indexingPolicy: definition.indexingPolicy,
+    });
+  }
+  return database;
+}
