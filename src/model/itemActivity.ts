@@ -13,7 +13,14 @@ export const ITEM_ACTIVITY_TYPE = 'itemActivity';
 const DYNAMIC_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 const PROPERTY_ANNOTATION = /^[A-Za-z_][A-Za-z0-9_]{0,127}@odata\.[A-Za-z][A-Za-z0-9]{0,63}$/;
 
-/** Dynamic properties must have a valid name. */
+/**
+ * Dynamic properties must have a valid name. Runs even when a declared property failed, so that one 400
+ * names every offending property.
+ */
+const ALWAYS_ON_OBJECTS = {
+  when: (payload: { value: unknown }) => typeof payload.value === 'object' && payload.value !== null,
+};
+
 function dynamicNames(declared: readonly string[]) {
   return (value: JsonObject, ctx: z.RefinementCtx): void => {
     for (const name of Object.keys(value)) {
@@ -31,7 +38,7 @@ function dynamicNames(declared: readonly string[]) {
 /** An open complex type with its declared properties and its `@odata.type` (one of `types`, or any). */
 function openComplexType<S extends z.ZodRawShape>(types: readonly string[] | undefined, shape: S) {
   const full = { '@odata.type': nestedODataType(types).optional(), ...shape };
-  return z.looseObject(full).superRefine(dynamicNames(Object.keys(full)));
+  return z.looseObject(full).superRefine(dynamicNames(Object.keys(full)), ALWAYS_ON_OBJECTS);
 }
 
 const identity = openComplexType(undefined, {
@@ -55,10 +62,10 @@ const itemActivityShape = {
 
 const itemActivitySchema = z
   .looseObject(itemActivityShape)
-  .superRefine(dynamicNames(Object.keys(itemActivityShape)));
+  .superRefine(dynamicNames(Object.keys(itemActivityShape)), ALWAYS_ON_OBJECTS);
 const itemActivityPatchSchema = z
   .looseObject(z.object(itemActivityShape).partial().shape)
-  .superRefine(dynamicNames(Object.keys(itemActivityShape)));
+  .superRefine(dynamicNames(Object.keys(itemActivityShape)), ALWAYS_ON_OBJECTS);
 
 export const itemActivity: ResourceDefinition = {
   baseType: ITEM_ACTIVITY_TYPE,

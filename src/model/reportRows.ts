@@ -13,7 +13,7 @@ export const ACTIVE_USER_COUNTS_TYPE = 'office365ActiveUserCounts';
 
 /** A name-based UUID (version 5 layout over SHA-256) of a row's key properties: the same key, the same id. */
 export function deterministicId(typeName: string, keyParts: readonly string[]): string {
-  const hash = createHash('sha256').update([typeName, ...keyParts].join('\u0000'), 'utf8').digest();
+  const hash = createHash('sha256').update(JSON.stringify([typeName, ...keyParts]), 'utf8').digest();
   hash[6] = ((hash[6] ?? 0) & 0x0f) | 0x50;
   hash[8] = ((hash[8] ?? 0) & 0x3f) | 0x80;
   const hex = hash.subarray(0, 16).toString('hex');

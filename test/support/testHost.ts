@@ -1,0 +1,86 @@
+/**
+ * Starts the local host with its embedded Cosmos DB server (the real SDK, nothing mocked) and talks to it
+ * through HTTP.
+ */
+import { CosmosClient } from '@azure/cosmos';
+import { parseConfig } from '../../src/config';
+import { type LocalHost, startLocalHost } from '../../src/host/local';
+import { CONTAINER_NAMES } from '../../src/store/containers';
+
+export interface TestResponse {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly text: string;
+  /** The parsed JSON body (undefined when there is none). */
+  readonly json: Record<string, unknown> | undefined;
+}
+
+export interface TestHost {
+  readonly host: LocalHost;
+  readonly url: string;
+  request(method: string, path: string, options?: { body?: unknown; headers?: Record<string, string>; raw?: string | Buffer }): Promise<TestResponse>;
+  /** Every stored document (container, id, version), to prove a refused request changed nothing. */
+  snapshot(): Promise<string[]>;
+  /** A raw Cosmos client on the same database, for tests that need to reach past the API. */
+  readonly cosmos: CosmosClient;
+  close(): Promise<void>;
+}
+
+export const DEV_TENANT = '8b6a4a39-4cd4-4d4b-9a57-0f7bd3d2a6e1';
+export const DEV_USER = '5d7f0c8e-2b1a-4c3e-9f6d-7a8b9c0d1e2f';
+
+export async function startTestHost(env: Record<string, string> = {}): Promise<TestHost> {
+  const config = parseConfig({ DEV_TENANT_ID: DEV_TENANT, DEV_USER_ID: DEV_USER, ...env });
+  const host = await startLocalHost({ config, log: () => undefined });
+  const cosmos = new CosmosClient({
+    endpoint: host.cosmos.endpoint,
+    key: host.cosmos.key ?? '',
+    connectionPolicy: { enableEndpointDiscovery: false },
+  });
+  const database = cosmos.database(host.cosmos.database);
+  return {
+    host,
+    url: host.url,
+    cosmos,
+    async request(method, path, options = {}) {
+      const headers: Record<string, string> = { ...options.headers };
+      let body: string | Buffer | undefined = options.raw;
+      if (options.body !== undefined) {
+        body = JSON.stringify(options.body);
+        headers['content-type'] ??= 'application/json';
+      }
+      const response = await fetch(`${host.url}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
+      const text = await response.text();
+      let json: Record<string, unknown> | undefined;
+      if (text.length > 0 && (response.headers.get('content-type') ?? '').includes('json')) {
+        json = JSON.parse(text) as Record<string, unknown>;
+      }
+      return { status: response.status, headers: response.headers, text, json };
+    },
+    async snapshot() {
+      const rows: string[] = [];
+      for (const name of CONTAINER_NAMES) {
+        const { resources } = await database
+          .container(name)
+          .items.query<{ id: string; pk: string; _etag: string }>('SELECT c.id, c.pk, c._etag FROM c')
+          .fetchAll();
+        rows.push(...resources.map((r) => `${name}|${r.pk}|${r.id}|${r._etag}`));
+      }
+      return rows.sort();
+    },
+    async close() {
+      cosmos.dispose();
+      await host.close();
+    },
+  };
+}
+
+/** The `target`s of a Graph error's details. */
+export function errorTargets(response: TestResponse): string[] {
+  const error = response.json?.error as { details?: { target: string }[] } | undefined;
+  return (error?.details ?? []).map((detail) => detail.target).sort();
+}
+
+export function errorCode(response: TestResponse): unknown {
+  return (response.json?.error as { code?: unknown } | undefined)?.code;
+}

@@ -1,0 +1,77 @@
+import { HttpRequest, InvocationContext } from '@azure/functions';
+import { describe, expect, it } from 'vitest';
+import { developmentAuthenticator } from '../../src/auth/principal';
+import { parseConfig } from '../../src/config';
+import type { Operation, Services } from '../../src/http/operation';
+import { operationHandler } from '../../src/http/pipeline';
+
+const config = parseConfig({});
+const services = {
+  config,
+  authenticator: developmentAuthenticator(config.development),
+  stores: {},
+} as unknown as Services;
+
+function operation(handle: Operation['handle']): Operation {
+  return {
+    name: 'probe',
+    method: 'POST',
+    route: 'beta/probe',
+    hasBody: true,
+    queryOptions: [],
+    access: (principal) => ({ requirement: { area: 'reports', access: 'write' }, scope: { tenantId: principal.tenantId, owner: 'reports' } }),
+    handle,
+  };
+}
+
+function request(init: { body?: string; headers?: Record<string, string> } = {}): HttpRequest {
+  return new HttpRequest({
+    method: 'POST',
+    url: 'http://localhost/beta/probe',
+    headers: { 'content-type': 'application/json', ...init.headers },
+    body: { string: init.body ?? '{}' },
+  });
+}
+
+function context(logged: string[]): InvocationContext {
+  return new InvocationContext({ functionName: 'probe', logHandler: (_level, ...args) => logged.push(args.map(String).join(' ')) });
+}
+
+describe('pipeline', () => {
+  it('answers an unexpected error 500 generalException, logs it with the request-id, and leaks nothing', async () => {
+    const logged: string[] = [];
+    const handler = operationHandler(
+      operation(() => Promise.reject(new Error('SELECT * FROM c WHERE c.pk = "secret-internal-name"'))),
+      () => Promise.resolve(services),
+    );
+    const response = await handler(request(), context(logged));
+    expect(response.status).toBe(500);
+    const body = String(response.body);
+    expect(JSON.parse(body)).toMatchObject({ error: { code: 'generalException' } });
+    expect(body).not.toContain('secret-internal-name');
+    expect(body).not.toContain('SELECT');
+    const headers = response.headers as Record<string, string>;
+    expect(logged.join('\n')).toContain(`request-id ${headers['request-id']}`);
+    expect(logged.join('\n')).toContain('secret-internal-name');
+  });
+
+  it('answers 500 when the services cannot be built (e.g. bad configuration)', async () => {
+    const handler = operationHandler(
+      operation(() => Promise.resolve({ status: 204 })),
+      () => Promise.reject(new Error('COSMOS_ENDPOINT: required')),
+    );
+    const response = await handler(request(), context([]));
+    expect(response.status).toBe(500);
+    expect(String(response.body)).not.toContain('COSMOS_ENDPOINT');
+  });
+
+  it('echoes a client-request-id and refuses a body that is not a JSON object', async () => {
+    const handler = operationHandler(
+      operation(() => Promise.resolve({ status: 204 })),
+      () => Promise.resolve(services),
+    );
+    const response = await handler(request({ body: '[1,2]', headers: { 'client-request-id': 'abc-123' } }), context([]));
+    expect(response.status).toBe(400);
+    expect((response.headers as Record<string, string>)['client-request-id']).toBe('abc-123');
+  });
+});

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { BadRequestError } from '../../src/errors';
+import { RouteTable, compileRoute, matchRoute } from '../../src/http/routes';
+import { OPERATIONS } from '../../src/operations';
+
+describe('route templates', () => {
+  it('matches parameters, decodes them, ignores a trailing slash and the case of literals', () => {
+    const route = compileRoute('beta/users/{userId}/analytics/activityStatistics/{id}');
+    expect(matchRoute(route, 'beta/users/u1/analytics/activityStatistics/a%20b')).toEqual({ userId: 'u1', id: 'a b' });
+    expect(matchRoute(route, 'BETA/Users/u1/Analytics/ActivityStatistics/x/')).toEqual({ userId: 'u1', id: 'x' });
+    expect(matchRoute(route, 'beta/users/u1/analytics/activityStatistics')).toBeUndefined();
+    expect(matchRoute(route, 'beta/users/u1/x/analytics/activityStatistics/y')).toBeUndefined();
+  });
+
+  it('matches parameters inside a segment and catch-alls', () => {
+    expect(matchRoute(compileRoute("beta/reports/getOffice365ActiveUserCounts(period='{period}')"), "beta/reports/getOffice365ActiveUserCounts(period='D7')")).toEqual({
+      period: 'D7',
+    });
+    expect(matchRoute(compileRoute('{*path}'), 'a/b/c')).toEqual({ path: 'a/b/c' });
+  });
+
+  it('refuses a malformed percent-encoding with 400', () => {
+    expect(() => matchRoute(compileRoute('beta/{id}'), 'beta/%E0%A4%A')).toThrow(BadRequestError);
+  });
+});
+
+describe('route table', () => {
+  const table = new RouteTable([
+    { method: 'GET', route: 'beta/items/{id}', name: 'byId' },
+    { method: 'POST', route: 'beta/items/$ref', name: 'ref' },
+    { method: 'GET', route: 'beta/{*path}', name: 'any' },
+  ]);
+
+  it('prefers literal segments over parameters, and parameters over catch-alls', () => {
+    const ref = table.match('POST', 'beta/items/$ref');
+    expect(ref.kind === 'found' && ref.target.name).toBe('ref');
+    const byId = table.match('GET', 'beta/items/42');
+    expect(byId.kind === 'found' && byId.target.name).toBe('byId');
+    const any = table.match('GET', 'beta/other');
+    expect(any.kind === 'found' && any.target.name).toBe('any');
+  });
+
+  it('answers methodNotAllowed with the allowed methods, and notFound', () => {
+    expect(table.match('DELETE', 'beta/items/42')).toEqual({ kind: 'methodNotAllowed', allowed: ['GET'] });
+    expect(new RouteTable(OPERATIONS).match('GET', 'beta/nothing/here')).toEqual({ kind: 'notFound' });
+  });
+
+  it('routes every operation of the table to itself', () => {
+    const routes = new RouteTable(OPERATIONS);
+    for (const op of OPERATIONS) {
+      const path = op.route.replace(/\{[A-Za-z]+\}/g, 'x1');
+      const match = routes.match(op.method, path);
+      expect(match.kind === 'found' && match.target.name).toBe(op.name);
+    }
+  });
+});
