@@ -48,5 +48,5 @@ export function handlerFor(name: string): HttpHandler {
   return operationHandler(operation, functionsServices);
 }
 
-/** The handler of the catch-all function: Graph-shaped 404 and 405. */
-export const unmatchedRouteHandler: HttpHandler = unmatchedHandler(OPERATIONS);
+/** The handler of the catch-all function: Graph-shaped 404 and 405 (and any operation offered to it). */
+export const unmatchedRouteHandler: HttpHandler = unmatchedHandler(OPERATIONS, functionsServices);

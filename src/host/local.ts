@@ -110,7 +110,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
       handler: operationHandler(operation, provide),
     })),
   );
-  const unmatched = unmatchedHandler(OPERATIONS);
+  const unmatched = unmatchedHandler(OPERATIONS, provide);
 
   const server: Server = createServer({ keepAlive: true }, (request, response) => {
     void (async () => {

@@ -109,62 +109,70 @@ function correlationOf(request: HttpRequest): Correlation {
   return correlate(randomUUID(), request.headers.get('client-request-id'));
 }
 
+async function runOperation(
+  operation: Operation,
+  services: ServicesProvider,
+  request: HttpRequest,
+  routeParams: Readonly<Record<string, string>>,
+  context: InvocationContext,
+): Promise<HttpResponseInit> {
+  const correlation = correlationOf(request);
+  let charge = 0;
+  const meter: RequestMeter = { add: (requestCharge) => (charge += requestCharge) };
+  try {
+    const shared = await services();
+    const principal = await shared.authenticator.authenticate(request);
+    const params = { ...routeParams };
+    checkPathIds(params);
+    const access = operation.access(principal, params);
+    authorize(principal, access.requirement);
+    const url = new URL(request.url);
+    checkQueryOptions(url.searchParams, operation.queryOptions);
+    const body = operation.hasBody ? await readJsonObject(request, shared.config.maxBodyBytes) : undefined;
+    const result = await operation.handle({
+      principal,
+      scope: access.scope,
+      params,
+      query: url.searchParams,
+      headers: request.headers,
+      body,
+      url,
+      services: shared,
+      meter,
+    });
+    return result.body === undefined
+      ? emptyResponse(correlation, result.status, result.headers)
+      : jsonResponse(correlation, result.status, result.body, result.headers);
+  } catch (error) {
+    return failureResponse(correlation, context, error);
+  } finally {
+    context.trace(`request-id ${correlation.requestId}: ${operation.name} used ${charge.toFixed(2)} RU`);
+  }
+}
+
 /** The Azure Functions handler of one operation. */
 export function operationHandler(operation: Operation, services: ServicesProvider): HttpHandler {
-  return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
-    const correlation = correlationOf(request);
-    let charge = 0;
-    const meter: RequestMeter = { add: (requestCharge) => (charge += requestCharge) };
-    try {
-      const shared = await services();
-      const principal = await shared.authenticator.authenticate(request);
-      const params = { ...request.params };
-      checkPathIds(params);
-      const access = operation.access(principal, params);
-      authorize(principal, access.requirement);
-      const url = new URL(request.url);
-      checkQueryOptions(url.searchParams, operation.queryOptions);
-      const body = operation.hasBody ? await readJsonObject(request, shared.config.maxBodyBytes) : undefined;
-      const result = await operation.handle({
-        principal,
-        scope: access.scope,
-        params,
-        query: url.searchParams,
-        headers: request.headers,
-        body,
-        url,
-        services: shared,
-        meter,
-      });
-      return result.body === undefined
-        ? emptyResponse(correlation, result.status, result.headers)
-        : jsonResponse(correlation, result.status, result.body, result.headers);
-    } catch (error) {
-      return failureResponse(correlation, context, error);
-    } finally {
-      context.trace(`request-id ${correlation.requestId}: ${operation.name} used ${charge.toFixed(2)} RU`);
-    }
-  };
+  return (request, context) => runOperation(operation, services, request, request.params, context);
 }
 
 /**
- * The handler of every path no operation serves: Graph's 404, or 405 with `Allow` when the path exists
+ * The handler of the catch-all function. The Functions host tries routes in function order, not by
+ * specificity, so the catch-all may be offered a request that an operation serves: it runs that operation
+ * through the same pipeline. Any other request gets Graph's 404, or 405 with `Allow` when the path exists
  * for other methods.
  */
-export function unmatchedHandler(operations: readonly Operation[]): HttpHandler {
+export function unmatchedHandler(operations: readonly Operation[], services: ServicesProvider): HttpHandler {
   const table = new RouteTable(operations);
-  return (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
-    const correlation = correlationOf(request);
+  return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
     try {
       const pathname = new URL(request.url).pathname.slice(1);
       const match = table.match(request.method, pathname);
-      const error =
-        match.kind === 'notFound'
-          ? new NotFoundError(`Resource not found for the segment '${pathname.split('/').pop() ?? ''}'.`)
-          : new MethodNotAllowedError(request.method, match.kind === 'methodNotAllowed' ? match.allowed : []);
-      return Promise.resolve(errorResponse(correlation, error));
+      if (match.kind === 'found') return await runOperation(match.target, services, request, match.params, context);
+      throw match.kind === 'notFound'
+        ? new NotFoundError(`Resource not found for the segment '${pathname.split('/').pop() ?? ''}'.`)
+        : new MethodNotAllowedError(request.method, match.allowed);
     } catch (error) {
-      return Promise.resolve(failureResponse(correlation, context, error));
+      return failureResponse(correlationOf(request), context, error);
     }
   };
 }

@@ -1,4 +1,4 @@
-import { HttpRequest, InvocationContext } from '@azure/functions';
+import { HttpRequest, type HttpResponseInit, InvocationContext } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
 import { developmentAuthenticator } from '../../src/auth/principal';
 import { parseConfig } from '../../src/config';
@@ -33,6 +33,11 @@ function request(init: { body?: string; headers?: Record<string, string> } = {})
   });
 }
 
+function bodyText(response: HttpResponseInit): string {
+  if (typeof response.body !== 'string') throw new Error('expected a string body');
+  return response.body;
+}
+
 function context(logged: string[]): InvocationContext {
   return new InvocationContext({ functionName: 'probe', logHandler: (_level, ...args) => logged.push(args.map(String).join(' ')) });
 }
@@ -46,7 +51,7 @@ describe('pipeline', () => {
     );
     const response = await handler(request(), context(logged));
     expect(response.status).toBe(500);
-    const body = String(response.body);
+    const body = bodyText(response);
     expect(JSON.parse(body)).toMatchObject({ error: { code: 'generalException' } });
     expect(body).not.toContain('secret-internal-name');
     expect(body).not.toContain('SELECT');
@@ -62,7 +67,7 @@ describe('pipeline', () => {
     );
     const response = await handler(request(), context([]));
     expect(response.status).toBe(500);
-    expect(String(response.body)).not.toContain('COSMOS_ENDPOINT');
+    expect(bodyText(response)).not.toContain('COSMOS_ENDPOINT');
   });
 
   it('echoes a client-request-id and refuses a body that is not a JSON object', async () => {

@@ -45,12 +45,11 @@ describe('route table', () => {
     expect(new RouteTable(OPERATIONS).match('GET', 'beta/nothing/here')).toEqual({ kind: 'notFound' });
   });
 
-  it('routes every operation of the table to itself', () => {
-    const routes = new RouteTable(OPERATIONS);
-    for (const op of OPERATIONS) {
-      const path = op.route.replace(/\{[A-Za-z]+\}/g, 'x1');
-      const match = routes.match(op.method, path);
-      expect(match.kind === 'found' && match.target.name).toBe(op.name);
+  it('never has two operations of one method whose routes overlap, so the order the Functions host tries them in cannot matter', () => {
+    for (const operation of OPERATIONS) {
+      const path = operation.route.replace(/\{[A-Za-z]+\}/g, 'x1');
+      const claimants = OPERATIONS.filter((other) => other.method === operation.method && matchRoute(compileRoute(other.route), path) !== undefined);
+      expect(claimants.map((c) => c.name)).toEqual([operation.name]);
     }
   });
 });

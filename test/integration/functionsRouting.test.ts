@@ -1,0 +1,59 @@
+/**
+ * The Functions host tries routes in function order (not by specificity), so its catch-all can be offered
+ * a request an operation serves. These tests call the catch-all handler as the host would, with real
+ * HttpRequest and InvocationContext objects, against the embedded Cosmos DB.
+ */
+import { HttpRequest, type HttpResponseInit, InvocationContext } from '@azure/functions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unmatchedHandler } from '../../src/http/pipeline';
+import { OPERATIONS } from '../../src/operations';
+import { type TestHost, startTestHost } from '../support/testHost';
+
+let api: TestHost;
+beforeAll(async () => {
+  api = await startTestHost();
+});
+afterAll(async () => {
+  await api.close();
+});
+
+function offer(method: string, path: string, body?: unknown): Promise<HttpResponseInit> {
+  const handler = unmatchedHandler(OPERATIONS, () => Promise.resolve(api.host.services));
+  const request = new HttpRequest({
+    method,
+    url: `https://api.example.net${path}`,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    params: { path: path.slice(1) },
+    ...(body === undefined ? {} : { body: { string: JSON.stringify(body) } }),
+  });
+  return Promise.resolve(handler(request, new InvocationContext({ functionName: 'unmatchedRoute', logHandler: () => undefined })));
+}
+
+function json(response: HttpResponseInit): Record<string, unknown> {
+  if (typeof response.body !== 'string') throw new Error('expected a JSON string body');
+  return JSON.parse(response.body) as Record<string, unknown>;
+}
+
+describe('the catch-all function', () => {
+  const path = '/beta/reports/office365ActiveUserCounts';
+  const row = { reportRefreshDate: '2022-02-01', reportDate: '2022-01-31', reportPeriod: '30', teams: 4 };
+
+  it('runs the operation a request belongs to, through the same pipeline', async () => {
+    const created = await offer('POST', path, row);
+    expect(created.status).toBe(201);
+    const id = String(json(created).id);
+    const updated = await offer('PATCH', `${path}/${id}`, { teams: 5 });
+    expect(updated.status).toBe(200);
+    expect(json(updated)).toMatchObject({ id, teams: 5 });
+    expect(json(updated)['@odata.context']).toBe('https://api.example.net/beta/$metadata#reports/office365ActiveUserCounts/$entity');
+    const invalid = await offer('PATCH', `${path}/${id}`, { teams: -1 });
+    expect(invalid.status).toBe(400);
+  });
+
+  it('answers what no operation serves with 404 or 405', async () => {
+    expect((await offer('GET', '/beta/reports/nothing')).status).toBe(404);
+    const wrongMethod = await offer('PUT', path);
+    expect(wrongMethod.status).toBe(405);
+    expect((wrongMethod.headers as Record<string, string>).Allow).toBe('POST');
+  });
+});
