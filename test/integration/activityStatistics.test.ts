@@ -1,16 +1,10 @@
 /**
  * activityStatistics through HTTP: the three owners, upsert by natural id, PATCH with If-Match.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestHost, DEV_USER, errorCode, errorTargets, startTestHost } from '../support/testHost';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEV_USER, errorCode, errorTargets, useTestHost } from '../support/testHost';
 
-let api: TestHost;
-beforeAll(async () => {
-  api = await startTestHost();
-});
-afterAll(async () => {
-  await api.close();
-});
+const api = useTestHost();
 
 const OTHER_USER = '3c2b1a09-8f7e-4d6c-b5a4-938271605f4e';
 const body = { activity: 'Focus', startDate: '2020-01-06', endDate: '2020-01-10', duration: 'PT10H' };

@@ -4,18 +4,12 @@
  * HttpRequest and InvocationContext objects, against the embedded Cosmos DB.
  */
 import { HttpRequest, type HttpResponseInit, InvocationContext } from '@azure/functions';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { unmatchedHandler } from '../../src/http/pipeline';
 import { OPERATIONS } from '../../src/operations';
-import { type TestHost, startTestHost } from '../support/testHost';
+import { useTestHost } from '../support/testHost';
 
-let api: TestHost;
-beforeAll(async () => {
-  api = await startTestHost();
-});
-afterAll(async () => {
-  await api.close();
-});
+const api = useTestHost();
 
 function offer(method: string, path: string, body?: unknown): Promise<HttpResponseInit> {
   const handler = unmatchedHandler(OPERATIONS, () => Promise.resolve(api.host.services));

@@ -2,20 +2,14 @@
  * What every response shares (contract §4–5), through HTTP: correlation headers, Graph's error envelope
  * for unknown paths, 405, 413, 415 and malformed JSON, nothing of the store in a body, 500 and 503.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config';
 import { startEmbeddedCosmos } from '../../src/host/embeddedCosmos';
 import { startLocalHost } from '../../src/host/local';
 import { partitionKeyOf } from '../../src/store/entityStore';
-import { type TestHost, DEV_TENANT, errorCode, startTestHost } from '../support/testHost';
+import { DEV_TENANT, errorCode, useTestHost } from '../support/testHost';
 
-let api: TestHost;
-beforeAll(async () => {
-  api = await startTestHost();
-});
-afterAll(async () => {
-  await api.close();
-});
+const api = useTestHost();
 
 const REPORTS = '/beta/reports/office365ActivationCounts';
 const row = { reportRefreshDate: '2021-03-01', productType: 'Microsoft 365 Apps for enterprise', windows: 10 };

@@ -2,7 +2,7 @@
  * The five seed operations, through HTTP: the literal examples of the Graph doc pages (invalid ones refused
  * with every offending property named and nothing stored), and corrected requests accepted and read back.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   correctedActivationCounts,
   correctedActiveUserCounts,
@@ -19,15 +19,9 @@ import {
   seedCallActivityStatisticsUpdateInvalid,
   seedItemActivity,
 } from '../support/fixtures';
-import { type TestHost, errorCode, errorTargets, startTestHost } from '../support/testHost';
+import { errorCode, errorTargets, useTestHost } from '../support/testHost';
 
-let api: TestHost;
-beforeAll(async () => {
-  api = await startTestHost();
-});
-afterAll(async () => {
-  await api.close();
-});
+const api = useTestHost();
 
 const INVITED = '/beta/invitations/inv-1/invitedUser/analytics/activityStatistics';
 

@@ -3,6 +3,7 @@
  * through HTTP.
  */
 import { CosmosClient } from '@azure/cosmos';
+import { afterAll, beforeAll } from 'vitest';
 import { parseConfig } from '../../src/config';
 import { type LocalHost, startLocalHost } from '../../src/host/local';
 import { CONTAINER_NAMES } from '../../src/store/containers';
@@ -72,6 +73,36 @@ export async function startTestHost(env: Record<string, string> = {}): Promise<T
       cosmos.dispose();
       await host.close();
     },
+  };
+}
+
+/** A test host started before the file's tests and closed after them. */
+export function useTestHost(env: Record<string, string> = {}): TestHost {
+  let current: TestHost | undefined;
+  beforeAll(async () => {
+    current = await startTestHost(env);
+  });
+  afterAll(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  const started = (): TestHost => {
+    if (current === undefined) throw new Error('The test host is not started.');
+    return current;
+  };
+  return {
+    get host() {
+      return started().host;
+    },
+    get url() {
+      return started().url;
+    },
+    get cosmos() {
+      return started().cosmos;
+    },
+    request: (method, path, options) => started().request(method, path, options),
+    snapshot: () => started().snapshot(),
+    close: () => started().close(),
   };
 }
 
