@@ -17,6 +17,20 @@ export interface DevelopmentIdentity {
   readonly userId: string;
 }
 
+/** Who issues the tokens this deployment trusts: Microsoft Entra ID, or (local runs only) the development issuer. */
+export type IssuerSettings =
+  | { readonly kind: 'entra'; readonly audiences: readonly string[]; readonly jwksUri: string }
+  | { readonly kind: 'development'; readonly keysDirectory: string };
+
+export interface AuthSettings {
+  readonly issuer: IssuerSettings;
+  /** Only these tenants (lower-case GUIDs) may call; undefined: any tenant with a valid token. */
+  readonly allowedTenants: ReadonlySet<string> | undefined;
+  readonly clockSkewSeconds: number;
+  /** How many verified tokens are kept (0: none). */
+  readonly tokenCacheSize: number;
+}
+
 export interface Config {
   /** Absent only for the local host, which then starts an embedded Cosmos DB server. */
   readonly cosmos: CosmosSettings | undefined;
@@ -25,7 +39,8 @@ export interface Config {
   readonly maxBodyBytes: number;
   /** True under the Functions host in Azure (App Service sets WEBSITE_INSTANCE_ID). */
   readonly runningInAzure: boolean;
-  /** The stand-in principal of local runs until token validation is configured. */
+  readonly auth: AuthSettings;
+  /** The tenant and user of the token the local host prints at start (development issuer only). */
   readonly development: DevelopmentIdentity;
 }
 
@@ -36,6 +51,11 @@ const guid = z
   .string()
   .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a GUID')
   .transform((value) => value.toLowerCase());
+
+/** A comma- or space-separated list. */
+const list = optionalText.transform((value) =>
+  value === undefined ? undefined : value.split(/[\s,]+/).filter((item) => item !== ''),
+);
 
 function integer(min: number, max: number, fallback: number) {
   return z.preprocess(
@@ -56,6 +76,14 @@ const environment = z.object({
   COSMOS_REQUEST_TIMEOUT_MS: integer(1_000, 60_000, 10_000),
   MAX_REQUEST_BODY_BYTES: integer(1_024, 4 * 1024 * 1024, 64 * 1024),
   WEBSITE_INSTANCE_ID: optionalText,
+  AUTH_AUDIENCE: list.pipe(z.array(z.string().min(1)).min(1, 'at least one audience').optional()),
+  AUTH_ALLOWED_TENANTS: list.pipe(z.array(guid).optional()),
+  AUTH_JWKS_URI: optionalText.pipe(
+    z.url({ protocol: /^https?$/ }).default('https://login.microsoftonline.com/common/discovery/v2.0/keys'),
+  ),
+  AUTH_CLOCK_SKEW_SECONDS: integer(0, 300, 300),
+  AUTH_TOKEN_CACHE_SIZE: integer(0, 1_000_000, 10_000),
+  DEV_KEYS_DIR: optionalText.pipe(z.string().default('.dev-keys')),
   DEV_TENANT_ID: optionalText.pipe(guid.default('8b6a4a39-4cd4-4d4b-9a57-0f7bd3d2a6e1')),
   DEV_USER_ID: optionalText.pipe(guid.default('5d7f0c8e-2b1a-4c3e-9f6d-7a8b9c0d1e2f')),
 });
@@ -83,11 +111,10 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if (runningInAzure && e.COSMOS_KEY !== undefined) {
     problems.push('COSMOS_KEY: key auth is refused in Azure; the app uses its managed identity');
   }
-  if (runningInAzure) {
-    problems.push(
-      'identity: token validation is not configured, and the development principal is never trusted in Azure',
-    );
+  if (runningInAzure && e.AUTH_AUDIENCE === undefined) {
+    problems.push('AUTH_AUDIENCE: required in Azure; the development issuer is never trusted there');
   }
+  if (runningInAzure && !e.AUTH_JWKS_URI.startsWith('https://')) problems.push('AUTH_JWKS_URI: must be https in Azure');
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     cosmos:
@@ -103,6 +130,15 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     cosmosRequestTimeoutMs: e.COSMOS_REQUEST_TIMEOUT_MS,
     maxBodyBytes: e.MAX_REQUEST_BODY_BYTES,
     runningInAzure,
+    auth: {
+      issuer:
+        e.AUTH_AUDIENCE === undefined
+          ? { kind: 'development', keysDirectory: e.DEV_KEYS_DIR }
+          : { kind: 'entra', audiences: e.AUTH_AUDIENCE, jwksUri: e.AUTH_JWKS_URI },
+      allowedTenants: e.AUTH_ALLOWED_TENANTS === undefined ? undefined : new Set(e.AUTH_ALLOWED_TENANTS),
+      clockSkewSeconds: e.AUTH_CLOCK_SKEW_SECONDS,
+      tokenCacheSize: e.AUTH_TOKEN_CACHE_SIZE,
+    },
     development: { tenantId: e.DEV_TENANT_ID, userId: e.DEV_USER_ID },
   };
 }

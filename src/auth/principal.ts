@@ -3,8 +3,6 @@
  * it from authentication into authorization and into the store's partition key.
  */
 import type { HttpRequest } from '@azure/functions';
-import type { DevelopmentIdentity } from '../config';
-import { DELEGATED_SCOPES } from './permissions';
 
 export interface Principal {
   /** The caller's tenant (`tid`), a lower-case GUID. All data the caller reaches is this tenant's. */
@@ -20,18 +18,4 @@ export interface Principal {
 export interface Authenticator {
   /** Resolves the request's principal, or throws UnauthenticatedError. */
   authenticate(request: HttpRequest): Promise<Principal>;
-}
-
-/**
- * The stand-in for local runs until token validation is configured: every request acts as one development
- * user of one development tenant, with every delegated scope. Configuration refuses it in Azure.
- */
-export function developmentAuthenticator(identity: DevelopmentIdentity): Authenticator {
-  const principal: Principal = {
-    tenantId: identity.tenantId,
-    userId: identity.userId,
-    scopes: new Set(DELEGATED_SCOPES),
-    roles: new Set(),
-  };
-  return { authenticate: () => Promise.resolve(principal) };
 }

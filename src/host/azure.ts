@@ -5,7 +5,7 @@
  */
 import { app, type HttpHandler } from '@azure/functions';
 import { createServices } from '../app';
-import { developmentAuthenticator } from '../auth/principal';
+import { createAuthenticator } from '../auth/authentication';
 import { ConfigError, parseConfig } from '../config';
 import { operationHandler, type ServicesProvider, unmatchedHandler } from '../http/pipeline';
 import type { Services } from '../http/operation';
@@ -14,17 +14,17 @@ import { createCosmosClient } from '../store/cosmos';
 
 let services: Promise<Services> | undefined;
 
-function buildServices(): Promise<Services> {
+async function buildServices(): Promise<Services> {
   const config = parseConfig(process.env);
   if (config.cosmos === undefined) {
     throw new ConfigError(['COSMOS_ENDPOINT: required under the Functions host (run `npm run cosmos` locally)']);
   }
   const database = createCosmosClient(config.cosmos).database(config.cosmos.database);
-  return Promise.resolve(createServices(config, database, developmentAuthenticator(config.development)));
+  return createServices(config, database, await createAuthenticator(config.auth));
 }
 
 const functionsServices: ServicesProvider = () => {
-  services ??= (async () => buildServices())();
+  services ??= buildServices();
   return services;
 };
 

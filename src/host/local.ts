@@ -14,7 +14,7 @@ import {
   type LogLevel,
 } from '@azure/functions';
 import { createServices } from '../app';
-import { developmentAuthenticator } from '../auth/principal';
+import { createAuthenticator } from '../auth/authentication';
 import type { Config, CosmosSettings } from '../config';
 import type { Services } from '../http/operation';
 import { operationHandler, unmatchedHandler } from '../http/pipeline';
@@ -99,7 +99,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   // database and containers come from the Bicep, as in Azure.
   const database =
     cosmos.key === undefined ? client.database(cosmos.database) : await ensureDatabase(client, cosmos.database);
-  const services = createServices(config, database, developmentAuthenticator(config.development));
+  const services = createServices(config, database, await createAuthenticator(config.auth));
   const provide = () => Promise.resolve(services);
 
   const routes = new RouteTable<Route>(

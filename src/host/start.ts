@@ -3,6 +3,8 @@
  * server unless COSMOS_ENDPOINT points at a real account or an emulator.
  */
 import { z } from 'zod';
+import { issueDevelopmentToken, loadDevelopmentKeys } from '../auth/developmentIssuer';
+import { DELEGATED_SCOPES } from '../auth/permissions';
 import { ConfigError, parseConfig } from '../config';
 import { startLocalHost } from './local';
 
@@ -17,9 +19,19 @@ async function main(): Promise<void> {
   const host = await startLocalHost({ config, port: listen.PORT, hostname: listen.HOST });
   const database = config.cosmos === undefined ? 'embedded in-memory Cosmos DB' : config.cosmos.endpoint;
   console.log(`graph-analytics-api listening on ${host.url}/beta (database: ${database})`);
-  console.log(
-    `development principal: tenant ${config.development.tenantId}, user ${config.development.userId}, every delegated scope`,
-  );
+  if (config.auth.issuer.kind === 'development') {
+    const { tenantId, userId } = config.development;
+    const token = await issueDevelopmentToken(await loadDevelopmentKeys(config.auth.issuer.keysDirectory), {
+      tenantId,
+      userId,
+      scopes: DELEGATED_SCOPES,
+      lifetimeSeconds: 8 * 3600,
+    });
+    console.log(`development issuer: a token for tenant ${tenantId}, user ${userId}, every delegated scope (8 h):`);
+    console.log(token);
+  } else {
+    console.log(`Microsoft Entra ID tokens for audience ${config.auth.issuer.audiences.join(', ')}`);
+  }
   const stop = () => {
     void host.close().then(() => process.exit(0));
   };

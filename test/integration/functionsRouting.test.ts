@@ -7,16 +7,17 @@ import { HttpRequest, type HttpResponseInit, InvocationContext } from '@azure/fu
 import { describe, expect, it } from 'vitest';
 import { unmatchedHandler } from '../../src/http/pipeline';
 import { OPERATIONS } from '../../src/operations';
-import { useTestHost } from '../support/testHost';
+import { DEV_TENANT, DEV_USER, useTestHost } from '../support/testHost';
 
 const api = useTestHost();
 
-function offer(method: string, path: string, body?: unknown): Promise<HttpResponseInit> {
+async function offer(method: string, path: string, body?: unknown): Promise<HttpResponseInit> {
   const handler = unmatchedHandler(OPERATIONS, () => Promise.resolve(api.host.services));
+  const token = await api.token({ tenantId: DEV_TENANT, userId: DEV_USER, scopes: ['Reports.ReadWrite.All'] });
   const request = new HttpRequest({
     method,
     url: `https://api.example.net${path}`,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     params: { path: path.slice(1) },
     ...(body === undefined ? {} : { body: { string: JSON.stringify(body) } }),
   });

@@ -7,7 +7,8 @@ import { parseConfig } from '../../src/config';
 import { startEmbeddedCosmos } from '../../src/host/embeddedCosmos';
 import { startLocalHost } from '../../src/host/local';
 import { partitionKeyOf } from '../../src/store/entityStore';
-import { DEV_TENANT, errorCode, useTestHost } from '../support/testHost';
+import { DEV_TENANT, DEV_USER, errorCode, temporaryKeysDirectory, useTestHost } from '../support/testHost';
+import { issueDevelopmentToken, loadDevelopmentKeys } from '../../src/auth/developmentIssuer';
 
 const api = useTestHost();
 
@@ -120,13 +121,19 @@ describe('errors in Graph shape', () => {
 describe('database unavailable', () => {
   it('answers 503 serviceNotAvailable with Retry-After when the database cannot be reached', async () => {
     const cosmos = await startEmbeddedCosmos();
-    const config = parseConfig({ COSMOS_ENDPOINT: cosmos.endpoint, COSMOS_KEY: cosmos.key, COSMOS_REQUEST_TIMEOUT_MS: '2000' });
+    const keysDirectory = temporaryKeysDirectory();
+    const config = parseConfig({ COSMOS_ENDPOINT: cosmos.endpoint, COSMOS_KEY: cosmos.key, COSMOS_REQUEST_TIMEOUT_MS: '2000', DEV_KEYS_DIR: keysDirectory });
     const host = await startLocalHost({ config, log: () => undefined });
+    const token = await issueDevelopmentToken(await loadDevelopmentKeys(keysDirectory), {
+      tenantId: DEV_TENANT,
+      userId: DEV_USER,
+      scopes: ['Reports.ReadWrite.All'],
+    });
     try {
       await cosmos.close();
       const response = await fetch(`${host.url}${REPORTS}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
         body: JSON.stringify(row),
       });
       expect(response.status).toBe(503);

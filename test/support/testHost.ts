@@ -2,8 +2,13 @@
  * Starts the local host with its embedded Cosmos DB server (the real SDK, nothing mocked) and talks to it
  * through HTTP.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CosmosClient } from '@azure/cosmos';
 import { afterAll, beforeAll } from 'vitest';
+import { type DevelopmentKeys, type DevelopmentTokenRequest, issueDevelopmentToken, loadDevelopmentKeys } from '../../src/auth/developmentIssuer';
+import { DELEGATED_SCOPES } from '../../src/auth/permissions';
 import { parseConfig } from '../../src/config';
 import { type LocalHost, startLocalHost } from '../../src/host/local';
 import { CONTAINER_NAMES } from '../../src/store/containers';
@@ -16,10 +21,22 @@ export interface TestResponse {
   readonly json: Record<string, unknown> | undefined;
 }
 
+export interface RequestOptions {
+  readonly body?: unknown;
+  readonly headers?: Record<string, string>;
+  readonly raw?: string | Buffer;
+  /** The bearer token; by default the development user's with every delegated scope; null: none. */
+  readonly token?: string | null;
+}
+
 export interface TestHost {
   readonly host: LocalHost;
   readonly url: string;
-  request(method: string, path: string, options?: { body?: unknown; headers?: Record<string, string>; raw?: string | Buffer }): Promise<TestResponse>;
+  request(method: string, path: string, options?: RequestOptions): Promise<TestResponse>;
+  /** A token of the host's development issuer. */
+  token(request: DevelopmentTokenRequest): Promise<string>;
+  /** The development issuer's keys (to forge tokens that differ from valid ones in one way). */
+  readonly keys: DevelopmentKeys;
   /** Every stored document (container, id, version), to prove a refused request changed nothing. */
   snapshot(): Promise<string[]>;
   /** A raw Cosmos client on the same database, for tests that need to reach past the API. */
@@ -30,9 +47,17 @@ export interface TestHost {
 export const DEV_TENANT = '8b6a4a39-4cd4-4d4b-9a57-0f7bd3d2a6e1';
 export const DEV_USER = '5d7f0c8e-2b1a-4c3e-9f6d-7a8b9c0d1e2f';
 
+/** A fresh key directory per host: tests never touch the developer's own `.dev-keys`. */
+export function temporaryKeysDirectory(): string {
+  return join(mkdtempSync(join(tmpdir(), 'graph-analytics-keys-')), 'keys');
+}
+
 export async function startTestHost(env: Record<string, string> = {}): Promise<TestHost> {
-  const config = parseConfig({ DEV_TENANT_ID: DEV_TENANT, DEV_USER_ID: DEV_USER, ...env });
+  const keysDirectory = temporaryKeysDirectory();
+  const config = parseConfig({ DEV_TENANT_ID: DEV_TENANT, DEV_USER_ID: DEV_USER, DEV_KEYS_DIR: keysDirectory, ...env });
   const host = await startLocalHost({ config, log: () => undefined });
+  const keys = await loadDevelopmentKeys(keysDirectory);
+  const defaultToken = await issueDevelopmentToken(keys, { tenantId: DEV_TENANT, userId: DEV_USER, scopes: DELEGATED_SCOPES });
   const cosmos = new CosmosClient({
     endpoint: host.cosmos.endpoint,
     key: host.cosmos.key ?? '',
@@ -43,8 +68,11 @@ export async function startTestHost(env: Record<string, string> = {}): Promise<T
     host,
     url: host.url,
     cosmos,
+    keys,
+    token: (request) => issueDevelopmentToken(keys, request),
     async request(method, path, options = {}) {
-      const headers: Record<string, string> = { ...options.headers };
+      const token = options.token === undefined ? defaultToken : options.token;
+      const headers: Record<string, string> = { ...(token === null ? {} : { authorization: `Bearer ${token}` }), ...options.headers };
       let body: string | Buffer | undefined = options.raw;
       if (options.body !== undefined) {
         body = JSON.stringify(options.body);
@@ -100,6 +128,10 @@ export function useTestHost(env: Record<string, string> = {}): TestHost {
     get cosmos() {
       return started().cosmos;
     },
+    get keys() {
+      return started().keys;
+    },
+    token: (request) => started().token(request),
     request: (method, path, options) => started().request(method, path, options),
     snapshot: () => started().snapshot(),
     close: () => started().close(),

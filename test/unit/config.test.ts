@@ -32,11 +32,28 @@ describe('configuration', () => {
     expect(found.map((p) => p.split(':')[0]).sort()).toEqual(['COSMOS_ENDPOINT', 'DEV_TENANT_ID', 'MAX_REQUEST_BODY_BYTES']);
   });
 
-  it('refuses to run in Azure with a key, without an endpoint, or with only the development principal', () => {
+  it('refuses to run in Azure with a key, without an endpoint, or with the development issuer', () => {
     const found = problems({ WEBSITE_INSTANCE_ID: 'abc', COSMOS_KEY: 'k' });
     expect(found.join('\n')).toMatch(/COSMOS_ENDPOINT: required in Azure/);
     expect(found.join('\n')).toMatch(/COSMOS_KEY: key auth is refused in Azure/);
-    expect(found.join('\n')).toMatch(/development principal is never trusted in Azure/);
+    expect(found.join('\n')).toMatch(/AUTH_AUDIENCE: required in Azure; the development issuer is never trusted there/);
+  });
+
+  it('trusts only Entra ID once an audience is set, with the allow-list and bounded skew', () => {
+    const config = parseConfig({
+      AUTH_AUDIENCE: 'api://graph-analytics, 0d3c1b2a-0000-4000-8000-000000000001',
+      AUTH_ALLOWED_TENANTS: '8B6A4A39-4CD4-4D4B-9A57-0F7BD3D2A6E1',
+    });
+    expect(config.auth.issuer).toEqual({
+      kind: 'entra',
+      audiences: ['api://graph-analytics', '0d3c1b2a-0000-4000-8000-000000000001'],
+      jwksUri: 'https://login.microsoftonline.com/common/discovery/v2.0/keys',
+    });
+    expect([...(config.auth.allowedTenants ?? [])]).toEqual(['8b6a4a39-4cd4-4d4b-9a57-0f7bd3d2a6e1']);
+    expect(config.auth.clockSkewSeconds).toBe(300);
+    expect(parseConfig({}).auth.issuer).toEqual({ kind: 'development', keysDirectory: '.dev-keys' });
+    expect(problems({ AUTH_CLOCK_SKEW_SECONDS: '301' })[0]).toMatch(/^AUTH_CLOCK_SKEW_SECONDS/);
+    expect(problems({ AUTH_ALLOWED_TENANTS: 'contoso' })[0]).toMatch(/^AUTH_ALLOWED_TENANTS/);
   });
 });
 

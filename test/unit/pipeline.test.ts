@@ -1,6 +1,6 @@
 import { HttpRequest, type HttpResponseInit, InvocationContext } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
-import { developmentAuthenticator } from '../../src/auth/principal';
+import { DELEGATED_SCOPES } from '../../src/auth/permissions';
 import { parseConfig } from '../../src/config';
 import type { Operation, Services } from '../../src/http/operation';
 import { operationHandler } from '../../src/http/pipeline';
@@ -8,7 +8,10 @@ import { operationHandler } from '../../src/http/pipeline';
 const config = parseConfig({});
 const services = {
   config,
-  authenticator: developmentAuthenticator(config.development),
+  authenticator: {
+    authenticate: () =>
+      Promise.resolve({ tenantId: config.development.tenantId, userId: config.development.userId, scopes: new Set(DELEGATED_SCOPES), roles: new Set<string>() }),
+  },
   stores: {},
 } as unknown as Services;
 
