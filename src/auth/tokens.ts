@@ -86,10 +86,11 @@ function unverifiedTenant(payload: JWTPayload): string {
 }
 
 /** Verifies a token against the policy: the principal, or 401 (503 when the issuer's keys cannot be fetched). */
-export async function verifyToken(policy: TokenPolicy, token: string): Promise<VerifiedToken> {
+export async function verifyToken(policy: TokenPolicy, token: string, now = Date.now()): Promise<VerifiedToken> {
   let payload: JWTPayload;
   try {
     ({ payload } = await jwtVerify(token, policy.keys, {
+      currentDate: new Date(now),
       algorithms: ['RS256'],
       audience: [...policy.audiences],
       clockTolerance: policy.clockSkewSeconds,
@@ -168,10 +169,11 @@ export class TokenAuthenticator implements Authenticator {
 
   async authenticate(request: HttpRequest): Promise<Principal> {
     const token = bearerToken(request);
-    const cached = this.cache.get(token, this.now());
+    const now = this.now();
+    const cached = this.cache.get(token, now);
     if (cached !== undefined) return cached;
-    const verified = await verifyToken(this.policy, token);
-    this.cache.set(token, verified, this.now());
+    const verified = await verifyToken(this.policy, token, now);
+    this.cache.set(token, verified, now);
     return verified.principal;
   }
 }

@@ -1,0 +1,78 @@
+import { HttpRequest } from '@azure/functions';
+import { createLocalJWKSet } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { DEV_AUDIENCE, developmentIssuerFor, generateDevelopmentKeys, issueDevelopmentToken } from '../../src/auth/developmentIssuer';
+import { UnauthenticatedError } from '../../src/errors';
+import { TokenAuthenticator, TokenCache, type TokenPolicy } from '../../src/auth/tokens';
+
+const TENANT = '8b6a4a39-4cd4-4d4b-9a57-0f7bd3d2a6e1';
+const USER = '5d7f0c8e-2b1a-4c3e-9f6d-7a8b9c0d1e2f';
+
+async function setup(cacheSize: number) {
+  const keys = await generateDevelopmentKeys();
+  const jwks = createLocalJWKSet({ keys: [keys.publicJwk] });
+  let verifications = 0;
+  const policy: TokenPolicy = {
+    keys: (header, token) => {
+      verifications += 1;
+      return jwks(header, token);
+    },
+    issuersFor: (tid) => [developmentIssuerFor(tid)],
+    audiences: [DEV_AUDIENCE],
+    allowedTenants: undefined,
+    clockSkewSeconds: 0,
+  };
+  let now = Date.now();
+  const authenticator = new TokenAuthenticator(policy, cacheSize, () => now);
+  const token = await issueDevelopmentToken(keys, { tenantId: TENANT, userId: USER, scopes: ['Reports.Read.All'], lifetimeSeconds: 60 });
+  const request = (t = token) => new HttpRequest({ method: 'GET', url: 'http://localhost/beta/x', headers: { authorization: `Bearer ${t}` } });
+  return {
+    keys,
+    authenticator,
+    request,
+    verifications: () => verifications,
+    advance: (ms: number) => {
+      now += ms;
+    },
+  };
+}
+
+describe('token cache', () => {
+  it('verifies a reused token once', async () => {
+    const s = await setup(10);
+    const first = await s.authenticator.authenticate(s.request());
+    const second = await s.authenticator.authenticate(s.request());
+    expect(second).toBe(first);
+    expect(first).toMatchObject({ tenantId: TENANT, userId: USER });
+    expect(s.verifications()).toBe(1);
+  });
+
+  it('verifies every time when disabled', async () => {
+    const s = await setup(0);
+    await s.authenticator.authenticate(s.request());
+    await s.authenticator.authenticate(s.request());
+    expect(s.verifications()).toBe(2);
+  });
+
+  it('never serves a token past its exp', async () => {
+    const s = await setup(10);
+    await s.authenticator.authenticate(s.request());
+    s.advance(61_000);
+    await expect(s.authenticator.authenticate(s.request())).rejects.toBeInstanceOf(UnauthenticatedError);
+    expect(s.verifications()).toBe(2);
+  });
+
+  it('is bounded, dropping the least recently used', () => {
+    const cache = new TokenCache(2);
+    const entry = (n: number) => ({ principal: { tenantId: `t${n}`, userId: undefined, scopes: new Set<string>(), roles: new Set<string>() }, expiresAt: 10_000 });
+    cache.set('a', entry(1), 0);
+    cache.set('b', entry(2), 0);
+    expect(cache.get('a', 0)?.tenantId).toBe('t1');
+    cache.set('c', entry(3), 0);
+    expect(cache.size).toBe(2);
+    expect(cache.get('b', 0)).toBeUndefined();
+    expect(cache.get('a', 0)?.tenantId).toBe('t1');
+    expect(cache.get('c', 0)?.tenantId).toBe('t3');
+    expect(cache.get('a', 10_000)).toBeUndefined();
+  });
+});
