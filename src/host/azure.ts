@@ -28,10 +28,9 @@ const functionsServices: ServicesProvider = () => {
   return services;
 };
 
-app.hook.appStart((context) => {
+app.hook.appStart(() => {
   functionsServices().catch((error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);
-    context.hookData.startupError = message;
     console.error(`graph-analytics-api cannot start: ${message}`);
   });
 });
