@@ -4,7 +4,9 @@
  */
 import { HttpRequest, type HttpResponseInit, InvocationContext } from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handlerFor } from '../../src/host/azure';
 
+// The entry reads the environment on its first request, not at import.
 const saved = { ...process.env };
 beforeAll(() => {
   process.env.WEBSITE_INSTANCE_ID = 'instance-1';
@@ -18,7 +20,6 @@ afterAll(() => {
 
 describe('Functions entry in Azure without identity settings', () => {
   it('refuses the development issuer: 500 to the caller, the reason in the log', async () => {
-    const { handlerFor } = await import('../../src/host/azure');
     const logged: string[] = [];
     const context = new InvocationContext({ functionName: 'createOffice365ActivationCounts', logHandler: (_l, ...args) => logged.push(args.map(String).join(' ')) });
     const request = new HttpRequest({ method: 'POST', url: 'https://api.example.net/beta/reports/office365ActivationCounts', body: { string: '{}' } });
