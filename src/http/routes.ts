@@ -6,7 +6,8 @@
 import { BadRequestError } from '../errors';
 
 interface Segment {
-  readonly pattern: string;
+  /** Matches one decoded path segment; absent for a catch-all, which takes the rest of the path. */
+  readonly regex: RegExp | undefined;
   readonly names: readonly string[];
   /** Literal 3, literal with parameters 2, parameter 1, catch-all 0: the more specific wins. */
   readonly rank: number;
@@ -14,8 +15,7 @@ interface Segment {
 
 export interface CompiledRoute {
   readonly template: string;
-  readonly regex: RegExp;
-  readonly names: readonly string[];
+  readonly segments: readonly Segment[];
   readonly ranks: readonly number[];
 }
 
@@ -29,30 +29,21 @@ function compileSegment(segment: string): Segment {
   const names: string[] = [];
   let pattern = '';
   let last = 0;
-  let catchAll = false;
   for (const match of segment.matchAll(PARAMETER)) {
-    pattern += escapeRegex(segment.slice(last, match.index));
-    catchAll = match[1] === '*';
-    pattern += catchAll ? '(.*)' : '([^/]+)';
+    if (match[1] === '*') return { regex: undefined, names: [match[2] ?? ''], rank: 0 };
+    pattern += `${escapeRegex(segment.slice(last, match.index))}(.+?)`;
     names.push(match[2] ?? '');
     last = match.index + match[0].length;
   }
   pattern += escapeRegex(segment.slice(last));
   let rank = 3;
-  if (catchAll) rank = 0;
-  else if (names.length > 0) rank = pattern === '([^/]+)' ? 1 : 2;
-  return { pattern, names, rank };
+  if (names.length > 0) rank = pattern === '(.+?)' ? 1 : 2;
+  return { regex: new RegExp(`^${pattern}$`, 'i'), names, rank };
 }
 
 export function compileRoute(template: string): CompiledRoute {
   const segments = template.split('/').map(compileSegment);
-  const source = segments.map((s) => s.pattern).join('/');
-  return {
-    template,
-    regex: new RegExp(`^${source}$`, 'i'),
-    names: segments.flatMap((s) => s.names),
-    ranks: segments.map((s) => s.rank),
-  };
+  return { template, segments, ranks: segments.map((s) => s.rank) };
 }
 
 function decode(value: string): string {
@@ -63,16 +54,28 @@ function decode(value: string): string {
   }
 }
 
-/** The decoded parameters if `pathname` (without its leading slash, still percent-encoded) matches. */
+/**
+ * The parameters if `pathname` (without its leading slash, percent-encoded) matches. Segments are decoded
+ * before matching, as the Functions host does, so `%27` matches a `'` of the template.
+ */
 export function matchRoute(route: CompiledRoute, pathname: string): Record<string, string> | undefined {
   const path = pathname.length > 1 && pathname.endsWith('/') ? pathname.slice(0, -1) : pathname;
-  const match = route.regex.exec(path);
-  if (match === null) return undefined;
+  const raw = path.split('/');
   const params: Record<string, string> = {};
-  route.names.forEach((name, index) => {
-    params[name] = decode(match[index + 1] ?? '');
-  });
-  return params;
+  for (const [index, segment] of route.segments.entries()) {
+    if (segment.regex === undefined) {
+      params[segment.names[0] ?? ''] = raw.slice(index).map(decode).join('/');
+      return params;
+    }
+    const part = raw[index];
+    if (part === undefined) return undefined;
+    const match = segment.regex.exec(decode(part));
+    if (match === null) return undefined;
+    segment.names.forEach((name, i) => {
+      params[name] = match[i + 1] ?? '';
+    });
+  }
+  return raw.length === route.segments.length ? params : undefined;
 }
 
 /** Negative when `a` is more specific than `b`. */

@@ -19,6 +19,17 @@ describe('route templates', () => {
     expect(matchRoute(compileRoute('{*path}'), 'a/b/c')).toEqual({ path: 'a/b/c' });
   });
 
+  it('decodes segments before matching literals (a client may encode quotes or $)', () => {
+    const route = compileRoute("beta/reports/getOffice365ActiveUserCounts(period='{period}')");
+    expect(matchRoute(route, 'beta/reports/getOffice365ActiveUserCounts(period=%27D30%27)')).toEqual({ period: 'D30' });
+    expect(matchRoute(compileRoute('beta/items/$ref'), 'beta/items/%24ref')).toEqual({});
+  });
+
+  it('keeps an encoded slash inside its segment (and the id check refuses it later)', () => {
+    expect(matchRoute(compileRoute('beta/items/{id}'), 'beta/items/a%2Fb')).toEqual({ id: 'a/b' });
+    expect(matchRoute(compileRoute('beta/items/{id}'), 'beta/items/a/b')).toBeUndefined();
+  });
+
   it('refuses a malformed percent-encoding with 400', () => {
     expect(() => matchRoute(compileRoute('beta/{id}'), 'beta/%E0%A4%A')).toThrow(BadRequestError);
   });
