@@ -28,15 +28,25 @@ export function serviceRoot(url: URL): string {
   return `${url.origin}/beta`;
 }
 
-/** An entity as Graph returns it: annotations first, then `id` and the properties. Nothing of the store. */
-export function entityRepresentation(contextUrl: string, entity: StoredEntity): JsonObject {
-  return {
-    '@odata.context': contextUrl,
-    '@odata.type': odataTypeOf(entity.type),
-    '@odata.etag': etagOf(entity),
-    id: entity.id,
-    ...entity.data,
-  };
+function selected(data: JsonObject, select: readonly string[] | undefined): JsonObject {
+  if (select === undefined) return data;
+  return Object.fromEntries(Object.entries(data).filter(([name]) => select.includes(name)));
+}
+
+/** An entity of a collection: `@odata.type`, `@odata.etag`, `id` and its (selected) properties. Nothing of the store. */
+export function entityItem(entity: StoredEntity, select?: readonly string[]): JsonObject {
+  return { '@odata.type': odataTypeOf(entity.type), '@odata.etag': etagOf(entity), id: entity.id, ...selected(entity.data, select) };
+}
+
+/** An entity as Graph returns it on its own: its context first. */
+export function entityRepresentation(contextUrl: string, entity: StoredEntity, select?: readonly string[]): JsonObject {
+  return { '@odata.context': contextUrl, ...entityItem(entity, select) };
+}
+
+/** The `@odata.context` of a collection (or, with `entity`, of one of its entities), noting a `$select`. */
+export function contextUrl(url: URL, collectionPath: string, select: readonly string[] | undefined, entity: boolean): string {
+  const projection = select === undefined ? '' : `(${select.join(',')})`;
+  return `${serviceRoot(url)}/$metadata#${collectionPath}${projection}${entity ? '/$entity' : ''}`;
 }
 
 function normalizeTag(tag: string): string {

@@ -12,7 +12,15 @@ import {
   edmString,
   literalMessage,
 } from './edm';
-import { type JsonObject, type ResourceDefinition, type TypeResolution, odataTypeOf, typeNameOf } from './resource';
+import {
+  type JsonObject,
+  type ResourceDefinition,
+  type TypeResolution,
+  closedQueryShape,
+  odataTypeOf,
+  queryableData,
+  typeNameOf,
+} from './resource';
 
 export const BASE_TYPE = 'activityStatistics';
 
@@ -164,4 +172,11 @@ export const activityStatistics: ResourceDefinition<StatisticsData> = {
     return `${(data.activity ?? '').toLowerCase()}_${data.startDate}_${data.endDate}`;
   },
   immutableProperties: ['activity'],
+  query: closedQueryShape(
+    queryableData(
+      { activity: 'enum', startDate: 'date', endDate: 'date', timeZoneUsed: 'string' },
+      { activity: ACTIVITY_TYPES },
+    ),
+    [...Object.keys(baseShape), ...new Set(CONCRETE_TYPES.flatMap((type) => STATISTICS_TYPES[type].durations))],
+  ),
 };

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { edmDateTimeOffset, edmString } from './edm';
+import { normalizeDateTimeOffset } from '../odata/filter';
 import { type JsonObject, type ResourceDefinition, nestedODataType, singleType } from './resource';
 
 export const ITEM_ACTIVITY_TYPE = 'itemActivity';
@@ -67,6 +68,14 @@ const itemActivityPatchSchema = z
   .looseObject(z.object(itemActivityShape).partial().shape)
   .superRefine(dynamicNames(Object.keys(itemActivityShape)), ALWAYS_ON_OBJECTS);
 
+function text(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+function child(value: unknown, name: string): unknown {
+  return typeof value === 'object' && value !== null ? (value as JsonObject)[name] : undefined;
+}
+
 export const itemActivity: ResourceDefinition = {
   baseType: ITEM_ACTIVITY_TYPE,
   concreteTypes: [ITEM_ACTIVITY_TYPE],
@@ -75,4 +84,23 @@ export const itemActivity: ResourceDefinition = {
   patchSchema: () => itemActivityPatchSchema,
   complete: (_type, data) => data,
   naturalId: () => randomUUID(),
+  query: {
+    queryable: {
+      id: { type: 'string', path: 'c.id', indexPath: '/id' },
+      activityDateTime: { type: 'dateTimeOffset', path: 'c.idx.activityDateTime', indexPath: '/idx/activityDateTime' },
+      'actor/user/id': { type: 'string', path: 'c.idx.actorUserId', indexPath: '/idx/actorUserId' },
+      'actor/user/displayName': { type: 'string', path: 'c.idx.actorUserDisplayName', indexPath: '/idx/actorUserDisplayName' },
+    },
+    // Open type: declared and dynamic properties can be selected.
+    isSelectable: (name) => DYNAMIC_NAME.test(name),
+  },
+  indexValues: (data) => {
+    const when = text(data.activityDateTime);
+    const user = child(data.actor, 'user');
+    return {
+      activityDateTime: when === null ? null : normalizeDateTimeOffset(when),
+      actorUserId: text(child(user, 'id')),
+      actorUserDisplayName: text(child(user, 'displayName')),
+    };
+  },
 };

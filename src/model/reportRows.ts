@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { edmCount, edmDate, edmString, literalMessage } from './edm';
-import { type JsonObject, type ResourceDefinition, singleType } from './resource';
+import type { PropertyType } from '../odata/filter';
+import { type JsonObject, type ResourceDefinition, closedQueryShape, queryableData, singleType } from './resource';
 
 export const ACTIVATION_COUNTS_TYPE = 'office365ActivationCounts';
 export const ACTIVE_USER_COUNTS_TYPE = 'office365ActiveUserCounts';
@@ -60,6 +61,7 @@ function withNulls(shape: z.ZodRawShape) {
 function closedRow(
   typeName: string,
   shape: z.ZodRawShape,
+  queryable: Readonly<Record<string, PropertyType>>,
   key: (data: JsonObject) => readonly string[],
 ): ResourceDefinition {
   const entity = z.strictObject(shape).transform(withNulls(shape));
@@ -72,15 +74,37 @@ function closedRow(
     patchSchema: () => patch,
     complete: (_type, data) => data,
     naturalId: (_type, data) => deterministicId(typeName, key(data)),
+    query: closedQueryShape(queryableData(queryable, { reportPeriod: REPORT_PERIODS }), Object.keys(shape)),
   };
 }
 
-export const office365ActivationCounts = closedRow(ACTIVATION_COUNTS_TYPE, activationCountsShape, (row) => [
+const COUNT = 'int64';
+
+export const office365ActivationCounts = closedRow(
+  ACTIVATION_COUNTS_TYPE,
+  activationCountsShape,
+  { reportRefreshDate: 'date', productType: 'string', windows: COUNT, mac: COUNT, android: COUNT, ios: COUNT, windows10Mobile: COUNT },
+  (row) => [
   String(row.reportRefreshDate),
   String(row.productType),
 ]);
 
-export const office365ActiveUserCounts = closedRow(ACTIVE_USER_COUNTS_TYPE, activeUserCountsShape, (row) => [
+export const office365ActiveUserCounts = closedRow(
+  ACTIVE_USER_COUNTS_TYPE,
+  activeUserCountsShape,
+  {
+    reportRefreshDate: 'date',
+    reportDate: 'date',
+    reportPeriod: 'enum',
+    office365: COUNT,
+    exchange: COUNT,
+    oneDrive: COUNT,
+    sharePoint: COUNT,
+    skypeForBusiness: COUNT,
+    yammer: COUNT,
+    teams: COUNT,
+  },
+  (row) => [
   String(row.reportRefreshDate),
   String(row.reportDate),
   String(row.reportPeriod),

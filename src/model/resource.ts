@@ -5,6 +5,8 @@
  */
 import { z } from 'zod';
 import type { ErrorDetail } from '../errors';
+import type { PropertyType, Queryable, QueryableProperty } from '../odata/filter';
+import type { QueryShape } from '../odata/listOptions';
 import { entityId, literalMessage } from './edm';
 import { invalidBody, issuesToDetails } from './validation';
 
@@ -106,6 +108,28 @@ export interface ResourceDefinition<D extends JsonObject = JsonObject> {
   naturalId(type: string, data: D): string;
   /** Properties a PATCH may not change (besides `id` and the type). */
   readonly immutableProperties?: readonly string[];
+  /** What lists can filter, order and select. */
+  readonly query: QueryShape;
+  /** Values the store keeps beside the properties, in forms whose order is the property's order. */
+  indexValues?(data: D): JsonObject;
+}
+
+const ID_PROPERTY: QueryableProperty = { type: 'string', path: 'c.id', indexPath: '/id' };
+
+/** `id` and the named properties of `data`, as stored under `data`. */
+export function queryableData(properties: Readonly<Record<string, PropertyType>>, members: Readonly<Record<string, readonly string[]>> = {}): Queryable {
+  const queryable: Record<string, QueryableProperty> = { id: ID_PROPERTY };
+  for (const [name, type] of Object.entries(properties)) {
+    const enumMembers = members[name];
+    queryable[name] = { type, path: `c.data.${name}`, indexPath: `/data/${name}`, ...(enumMembers === undefined ? {} : { members: enumMembers }) };
+  }
+  return queryable;
+}
+
+/** The query shape of a closed type: `$select` takes its declared properties. */
+export function closedQueryShape(queryable: Queryable, declared: readonly string[]): QueryShape {
+  const selectable = new Set(['id', ...declared]);
+  return { queryable, isSelectable: (name) => selectable.has(name) };
 }
 
 function typeDetail(message: string): ErrorDetail {

@@ -8,7 +8,9 @@ import { type ResourceDefinition, applyPatch, parseCreate } from '../model/resou
 import type { ContainerName } from '../store/containers';
 import type { StoredEntity } from '../store/entityStore';
 import type { Access, Operation, OperationInput, OperationResult } from '../http/operation';
-import { contextPath, entityRepresentation, etagOf, ifMatchAdmits, serviceRoot } from '../http/odata';
+import { contextPath, contextUrl, entityItem, entityRepresentation, etagOf, ifMatchAdmits } from '../http/odata';
+import { compileFilter } from '../odata/filter';
+import { LIST_OPTIONS, nextLink, parseListOptions, parseSelectOption } from '../odata/listOptions';
 import type { Access as AccessKind } from '../auth/permissions';
 
 export interface CollectionDeclaration {
@@ -22,21 +24,18 @@ export interface CollectionDeclaration {
   access(principal: Principal, params: Readonly<Record<string, string>>, kind: AccessKind): Access;
 }
 
-function contextUrl(collection: CollectionDeclaration, input: OperationInput): string {
-  return `${serviceRoot(input.url)}/$metadata#${contextPath(collection.route, input.params)}/$entity`;
-}
-
 function entityResult(
   collection: CollectionDeclaration,
   input: OperationInput,
   status: number,
   entity: StoredEntity,
-  headers: Record<string, string> = {},
+  options: { headers?: Record<string, string>; select?: readonly string[] | undefined } = {},
 ): OperationResult {
+  const context = contextUrl(input.url, contextPath(collection.route, input.params), options.select, true);
   return {
     status,
-    body: entityRepresentation(contextUrl(collection, input), entity),
-    headers: { ETag: etagOf(entity), ...headers },
+    body: entityRepresentation(context, entity, options.select),
+    headers: { ETag: etagOf(entity), ...options.headers },
   };
 }
 
@@ -68,7 +67,9 @@ export function createOperation(collection: CollectionDeclaration): Operation {
       const entity = parseCreate(collection.definition, input.body ?? {});
       const result = await input.services.stores[collection.container].upsert(input.scope, entity, input.meter);
       const location = `${input.url.origin}${input.url.pathname.replace(/\/$/, '')}/${encodeURIComponent(entity.id)}`;
-      return entityResult(collection, input, result.created ? 201 : 200, result.entity, result.created ? { Location: location } : {});
+      return entityResult(collection, input, result.created ? 201 : 200, result.entity, {
+        headers: result.created ? { Location: location } : {},
+      });
     },
   };
 }
@@ -80,10 +81,68 @@ export function getOperation(collection: CollectionDeclaration): Operation {
     method: 'GET',
     route: `${collection.route}/{id}`,
     hasBody: false,
-    queryOptions: [],
+    queryOptions: ['$select'],
     access: (principal, params) => collection.access(principal, params, 'read'),
     async handle(input) {
-      return entityResult(collection, input, 200, await readExisting(collection, input));
+      const select = parseSelectOption(input.query, collection.definition.query);
+      return entityResult(collection, input, 200, await readExisting(collection, input), { select });
+    },
+  };
+}
+
+/** GET the collection: one page, filtered and ordered in the database, with `@odata.nextLink` to the next. */
+export function listOperation(collection: CollectionDeclaration): Operation {
+  return {
+    name: `list${collection.name}`,
+    method: 'GET',
+    route: collection.route,
+    hasBody: false,
+    queryOptions: LIST_OPTIONS,
+    access: (principal, params) => collection.access(principal, params, 'read'),
+    async handle(input) {
+      const { queryable } = collection.definition.query;
+      const options = parseListOptions(input.query, collection.definition.query);
+      const filter = options.filter === undefined ? undefined : compileFilter(options.filter, queryable);
+      const ordering = options.orderBy === undefined ? undefined : queryable[options.orderBy.property];
+      const store = input.services.stores[collection.container];
+      const page = await store.list(
+        input.scope,
+        {
+          filter,
+          orderBy: { path: ordering?.path ?? 'c.id', descending: options.orderBy?.descending ?? false },
+          top: options.top,
+          continuation: options.continuation,
+        },
+        input.meter,
+      );
+      const count = options.count ? await store.count(input.scope, filter, input.meter) : undefined;
+      return {
+        status: 200,
+        body: {
+          '@odata.context': contextUrl(input.url, contextPath(collection.route, input.params), options.select, false),
+          ...(count === undefined ? {} : { '@odata.count': count }),
+          value: page.items.map((entity) => entityItem(entity, options.select)),
+          ...(page.continuation === undefined ? {} : { '@odata.nextLink': nextLink(input.url, page.continuation) }),
+        },
+      };
+    },
+  };
+}
+
+/** DELETE one entity, honouring If-Match (204; 412 when stale, changing nothing). */
+export function deleteOperation(collection: CollectionDeclaration): Operation {
+  return {
+    name: `delete${collection.name}`,
+    method: 'DELETE',
+    route: `${collection.route}/{id}`,
+    hasBody: false,
+    queryOptions: [],
+    access: (principal, params) => collection.access(principal, params, 'write'),
+    async handle(input) {
+      const stored = await readExisting(collection, input);
+      if (!ifMatchAdmits(input.headers.get('if-match'), stored)) throw new PreconditionFailedError();
+      await input.services.stores[collection.container].delete(input.scope, stored.id, stored.etag, input.meter);
+      return { status: 204 };
     },
   };
 }
@@ -120,5 +179,11 @@ export function updateOperation(collection: CollectionDeclaration): Operation {
 
 /** The operations of a collection that this service serves. */
 export function collectionOperations(collection: CollectionDeclaration): Operation[] {
-  return [createOperation(collection), getOperation(collection), updateOperation(collection)];
+  return [
+    createOperation(collection),
+    listOperation(collection),
+    getOperation(collection),
+    updateOperation(collection),
+    deleteOperation(collection),
+  ];
 }

@@ -6,7 +6,15 @@
 import { createHash } from 'node:crypto';
 import { type Container, ErrorResponse } from '@azure/cosmos';
 import { z } from 'zod';
-import { PreconditionFailedError, ServiceUnavailableError, TooManyRequestsError } from '../errors';
+import {
+  BadRequestError,
+  ConflictError,
+  NotFoundError,
+  PreconditionFailedError,
+  ServiceUnavailableError,
+  TooManyRequestsError,
+} from '../errors';
+import type { SqlCondition } from '../odata/filter';
 import { type Entity, type JsonObject, type ResourceDefinition, decodeStored } from '../model/resource';
 
 /** Where an entity lives: the caller's tenant and the owner the path names (e.g. `users/<oid>`). */
@@ -18,6 +26,14 @@ export interface PartitionScope {
 /** Collects the request units a request spends, for telemetry. */
 export interface RequestMeter {
   add(requestCharge: number): void;
+}
+
+/** A page request: the SQL path to order by (`c.id` when none), the condition, the page size and where to resume. */
+export interface ListQuery {
+  readonly filter: SqlCondition | undefined;
+  readonly orderBy: { readonly path: string; readonly descending: boolean } | undefined;
+  readonly top: number;
+  readonly continuation: string | undefined;
 }
 
 export interface StoredEntity<D extends JsonObject = JsonObject> extends Entity<D> {
@@ -40,6 +56,7 @@ const storedDocument = z.object({
   tenantId: z.string(),
   type: z.string(),
   data: z.record(z.string(), z.unknown()),
+  idx: z.record(z.string(), z.unknown()).optional(),
   _etag: z.string(),
 });
 
@@ -55,6 +72,9 @@ function statusOf(error: unknown): number | string | undefined {
 export function toServiceError(error: unknown): unknown {
   const code = statusOf(error);
   if (code === 412) return new PreconditionFailedError();
+  // A point write on an entity that a concurrent request deleted, or created, first.
+  if (code === 404) return new NotFoundError('The entity does not exist (it was deleted meanwhile).', 'itemNotFound');
+  if (code === 409) return new ConflictError('An entity with this id already exists.');
   if (code === 429) {
     const retryAfterMs = error instanceof ErrorResponse ? (error.retryAfterInMs ?? 1000) : 1000;
     return new TooManyRequestsError(Math.max(1, Math.ceil(retryAfterMs / 1000)));
@@ -88,7 +108,9 @@ export class EntityStore<D extends JsonObject = JsonObject> {
   }
 
   private toDocument(scope: PartitionScope, entity: Entity<D>): JsonObject {
-    return { id: entity.id, pk: partitionKeyOf(scope), tenantId: scope.tenantId, type: entity.type, data: entity.data };
+    const document: JsonObject = { id: entity.id, pk: partitionKeyOf(scope), tenantId: scope.tenantId, type: entity.type, data: entity.data };
+    if (this.definition.indexValues !== undefined) document.idx = this.definition.indexValues(entity.data);
+    return document;
   }
 
   /** A point read; undefined when the entity does not exist in the scope. */
@@ -110,6 +132,72 @@ export class EntityStore<D extends JsonObject = JsonObject> {
     const stored = this.decode(response.resource, scope);
     if (stored === undefined) throw new Error('The store answered an upsert with a document of another partition.');
     return { created: response.statusCode === 201, entity: stored };
+  }
+
+  /**
+   * One page of the partition's entities. The condition is always ANDed with the partition key and the tenant
+   * in the WHERE clause: the query is single-partition even where the partitionKey option is ignored.
+   */
+  async list(scope: PartitionScope, query: ListQuery, meter: RequestMeter): Promise<{ items: StoredEntity<D>[]; continuation: string | undefined }> {
+    const spec = this.querySpec(scope, 'SELECT * FROM c', query.filter, query.orderBy);
+    const iterator = this.container.items.query(spec, {
+      maxItemCount: query.top,
+      partitionKey: partitionKeyOf(scope),
+      ...(query.continuation === undefined ? {} : { continuationToken: query.continuation }),
+    });
+    const items: StoredEntity<D>[] = [];
+    let continuation: string | undefined;
+    // A page may come back empty with a continuation: read on until something arrives (or nothing is left).
+    for (let reads = 0; reads < 10; reads += 1) {
+      const page = await guarded(() => iterator.fetchNext()).catch((error: unknown) => {
+        if (query.continuation !== undefined && statusOf(error) === 400) {
+          throw new BadRequestError('Invalid $skiptoken: the token is not one this service issued.');
+        }
+        throw error;
+      });
+      meter.add(page.requestCharge);
+      for (const raw of page.resources) {
+        const entity = this.decode(raw, scope);
+        if (entity !== undefined) items.push(entity);
+      }
+      continuation = page.continuationToken ?? undefined;
+      if (items.length > 0 || continuation === undefined) break;
+    }
+    return { items, continuation };
+  }
+
+  /** How many entities of the partition match the condition. */
+  async count(scope: PartitionScope, filter: SqlCondition | undefined, meter: RequestMeter): Promise<number> {
+    const spec = this.querySpec(scope, 'SELECT VALUE COUNT(1) FROM c', filter, undefined);
+    const response = await guarded(() => this.container.items.query<number>(spec, { partitionKey: partitionKeyOf(scope) }).fetchAll());
+    meter.add(response.requestCharge);
+    return z.number().int().parse(response.resources[0] ?? 0);
+  }
+
+  private querySpec(scope: PartitionScope, select: string, filter: SqlCondition | undefined, orderBy: ListQuery['orderBy']) {
+    const conditions = ['c.pk = @pk', 'c.tenantId = @tenantId'];
+    if (filter !== undefined) conditions.push(filter.text);
+    let text = `${select} WHERE ${conditions.join(' AND ')}`;
+    if (orderBy !== undefined) {
+      const direction = orderBy.descending ? 'DESC' : 'ASC';
+      text += orderBy.path === 'c.id' ? ` ORDER BY c.id ${direction}` : ` ORDER BY ${orderBy.path} ${direction}, c.id ${direction}`;
+    }
+    return {
+      query: text,
+      parameters: [
+        { name: '@pk', value: partitionKeyOf(scope) },
+        { name: '@tenantId', value: scope.tenantId },
+        ...(filter?.parameters ?? []),
+      ],
+    };
+  }
+
+  /** Deletes the entity if its version is still `etag`; otherwise 412. */
+  async delete(scope: PartitionScope, id: string, etag: string, meter: RequestMeter): Promise<void> {
+    const response = await guarded(() =>
+      this.container.item(id, partitionKeyOf(scope)).delete({ accessCondition: { type: 'IfMatch', condition: etag } }),
+    );
+    meter.add(response.requestCharge);
   }
 
   /** Replaces the entity if its version is still `etag`; otherwise 412. */

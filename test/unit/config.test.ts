@@ -3,6 +3,7 @@ import { ConfigError, parseConfig } from '../../src/config';
 import { CONTAINERS, CONTAINER_NAMES } from '../../src/store/containers';
 import definitions from '../../infra/containers.json';
 import { partitionKeyOf } from '../../src/store/entityStore';
+import { COLLECTIONS } from '../../src/operations';
 
 function problems(env: Record<string, string>): string[] {
   try {
@@ -61,6 +62,26 @@ describe('containers', () => {
   it('are exactly the ones in infra/containers.json, partitioned on /pk', () => {
     expect(definitions.containers.map((c) => c.name).sort()).toEqual([...CONTAINER_NAMES].sort());
     expect(CONTAINERS.every((c) => c.partitionKeyPath === '/pk')).toBe(true);
+  });
+
+  it('index every path a list filters or orders on, with composite indexes on (property, id) both ways', () => {
+    for (const collection of COLLECTIONS) {
+      const container = CONTAINERS.find((c) => c.name === collection.container);
+      const policy = container?.indexingPolicy as { includedPaths: { path: string }[]; excludedPaths: { path: string }[]; compositeIndexes: { path: string; order: string }[][] };
+      const included = policy.includedPaths.map((p) => p.path);
+      expect(included).toContain('/pk/?');
+      expect(policy.excludedPaths.map((p) => p.path)).toEqual(['/*']);
+      for (const property of Object.values(collection.definition.query.queryable)) {
+        expect(included).toContain(`${property.indexPath}/?`);
+        if (property.indexPath === '/id') continue;
+        for (const order of ['ascending', 'descending']) {
+          expect(policy.compositeIndexes).toContainEqual([
+            { path: property.indexPath, order },
+            { path: '/id', order },
+          ]);
+        }
+      }
+    }
   });
 
   it('partition keys hold tenant and owner, and stay under the store limit', () => {
