@@ -14,10 +14,19 @@ export const CONTAINER_NAMES = [
 ] as const;
 export type ContainerName = (typeof CONTAINER_NAMES)[number];
 
+const indexPath = z.object({ path: z.string().startsWith('/') });
+const compositePath = z.object({ path: z.string().startsWith('/'), order: z.enum(['ascending', 'descending']) });
+
 const containerDefinition = z.object({
   name: z.enum(CONTAINER_NAMES),
   partitionKeyPath: z.literal('/pk'),
-  indexingPolicy: z.looseObject({ indexingMode: z.enum(['consistent', 'none']) }),
+  indexingPolicy: z.object({
+    indexingMode: z.enum(['consistent', 'none']),
+    automatic: z.boolean(),
+    includedPaths: z.array(indexPath),
+    excludedPaths: z.array(indexPath),
+    compositeIndexes: z.array(z.array(compositePath).min(2)),
+  }),
 });
 export type ContainerDefinition = z.infer<typeof containerDefinition>;
 

@@ -49,6 +49,6 @@ describe('the catch-all function', () => {
     expect((await offer('GET', '/beta/reports/nothing')).status).toBe(404);
     const wrongMethod = await offer('PUT', path);
     expect(wrongMethod.status).toBe(405);
-    expect((wrongMethod.headers as Record<string, string>).Allow).toBe('POST');
+    expect((wrongMethod.headers as Record<string, string>).Allow).toBe('GET, POST');
   });
 });

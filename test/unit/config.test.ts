@@ -67,7 +67,8 @@ describe('containers', () => {
   it('index every path a list filters or orders on, with composite indexes on (property, id) both ways', () => {
     for (const collection of COLLECTIONS) {
       const container = CONTAINERS.find((c) => c.name === collection.container);
-      const policy = container?.indexingPolicy as { includedPaths: { path: string }[]; excludedPaths: { path: string }[]; compositeIndexes: { path: string; order: string }[][] };
+      const policy = container?.indexingPolicy;
+      if (policy === undefined) throw new Error(`no container ${collection.container}`);
       const included = policy.includedPaths.map((p) => p.path);
       expect(included).toContain('/pk/?');
       expect(policy.excludedPaths.map((p) => p.path)).toEqual(['/*']);
