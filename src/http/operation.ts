@@ -35,6 +35,8 @@ export interface OperationResult {
   readonly status: number;
   /** A JSON body; absent for 204. */
   readonly body?: JsonObject;
+  /** A body that is not JSON (e.g. a CSV report), instead of `body`. */
+  readonly text?: { readonly contentType: string; readonly content: string };
   readonly headers?: Record<string, string>;
 }
 

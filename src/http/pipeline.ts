@@ -18,7 +18,7 @@ import { isEntityId } from '../model/edm';
 import type { JsonObject } from '../model/resource';
 import type { RequestMeter } from '../store/entityStore';
 import type { Operation, Services } from './operation';
-import { type Correlation, correlate, emptyResponse, errorResponse, jsonResponse } from './responses';
+import { type Correlation, correlate, emptyResponse, errorResponse, jsonResponse, textResponse } from './responses';
 import { RouteTable } from './routes';
 
 /** Builds the process's services once; a failure (e.g. bad configuration) is answered 500 and logged. */
@@ -140,6 +140,7 @@ async function runOperation(
       services: shared,
       meter,
     });
+    if (result.text !== undefined) return textResponse(correlation, result.status, result.text, result.headers);
     return result.body === undefined
       ? emptyResponse(correlation, result.status, result.headers)
       : jsonResponse(correlation, result.status, result.body, result.headers);

@@ -51,6 +51,15 @@ export function jsonResponse(
   };
 }
 
+export function textResponse(
+  correlation: Correlation,
+  status: number,
+  text: { contentType: string; content: string },
+  headers: Record<string, string> = {},
+): HttpResponseInit {
+  return { status, headers: { ...commonHeaders(correlation), 'Content-Type': text.contentType, ...headers }, body: text.content };
+}
+
 export function emptyResponse(correlation: Correlation, status: number, headers: Record<string, string> = {}): HttpResponseInit {
   return { status, headers: { ...commonHeaders(correlation), ...headers } };
 }

@@ -15,6 +15,7 @@ import {
   TooManyRequestsError,
 } from '../errors';
 import type { SqlCondition } from '../odata/filter';
+import type { QueryShape } from '../odata/listOptions';
 import { type Entity, type JsonObject, type ResourceDefinition, decodeStored } from '../model/resource';
 
 /** Where an entity lives: the caller's tenant and the owner the path names (e.g. `users/<oid>`). */
@@ -99,6 +100,11 @@ export class EntityStore<D extends JsonObject = JsonObject> {
     private readonly container: Container,
     private readonly definition: ResourceDefinition<D>,
   ) {}
+
+  /** What lists of this store's resource can filter, order and select. */
+  get query(): QueryShape {
+    return this.definition.query;
+  }
 
   private decode(raw: unknown, scope: PartitionScope): StoredEntity<D> | undefined {
     const document = storedDocument.parse(raw);
