@@ -51,16 +51,6 @@ export function partitionKeyOf(scope: PartitionScope): string {
   return `${scope.tenantId}/sha256:${createHash('sha256').update(scope.owner, 'utf8').digest('hex')}`;
 }
 
-const storedDocument = z.object({
-  id: z.string(),
-  pk: z.string(),
-  tenantId: z.string(),
-  type: z.string(),
-  data: z.record(z.string(), z.unknown()),
-  idx: z.record(z.string(), z.unknown()).optional(),
-  _etag: z.string(),
-});
-
 const NETWORK_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EAI_AGAIN', 'EPIPE']);
 
 function statusOf(error: unknown): number | string | undefined {
@@ -95,10 +85,35 @@ async function guarded<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
+const storedDocument = z.object({
+  id: z.string(),
+  pk: z.string(),
+  tenantId: z.string(),
+  type: z.string(),
+  data: z.record(z.string(), z.unknown()),
+  idx: z.record(z.string(), z.unknown()).optional(),
+  /** On a reference: where the referenced entity lives, and its version when this copy was made. */
+  ref: z.object({ pk: z.string(), etag: z.string() }).optional(),
+  /** On a referenced entity: the partitions that hold a reference to it. */
+  referencedBy: z.array(z.string()).optional(),
+  _etag: z.string(),
+});
+export type StoredDocument = z.infer<typeof storedDocument>;
+
+/** Where documents live: a partition of one tenant. */
+export interface Location {
+  readonly pk: string;
+  readonly tenantId: string;
+}
+
+export function locationOf(scope: PartitionScope): Location {
+  return { pk: partitionKeyOf(scope), tenantId: scope.tenantId };
+}
+
 export class EntityStore<D extends JsonObject = JsonObject> {
   constructor(
-    private readonly container: Container,
-    private readonly definition: ResourceDefinition<D>,
+    protected readonly container: Container,
+    protected readonly definition: ResourceDefinition<D>,
   ) {}
 
   /** What lists of this store's resource can filter, order and select. */
@@ -106,38 +121,82 @@ export class EntityStore<D extends JsonObject = JsonObject> {
     return this.definition.query;
   }
 
-  private decode(raw: unknown, scope: PartitionScope): StoredEntity<D> | undefined {
+  /** Decodes a stored document; one of another partition or tenant is never returned (defence in depth). */
+  protected decode(raw: unknown, location: Location): StoredDocument | undefined {
     const document = storedDocument.parse(raw);
-    // Defence in depth: a document of another partition or tenant is never returned.
-    if (document.pk !== partitionKeyOf(scope) || document.tenantId !== scope.tenantId) return undefined;
-    return { ...decodeStored(this.definition, document.type, document.id, document.data), etag: document._etag };
+    return document.pk === location.pk && document.tenantId === location.tenantId ? document : undefined;
   }
 
-  private toDocument(scope: PartitionScope, entity: Entity<D>): JsonObject {
-    const document: JsonObject = { id: entity.id, pk: partitionKeyOf(scope), tenantId: scope.tenantId, type: entity.type, data: entity.data };
+  protected entityOf(document: StoredDocument): StoredEntity<D> {
+    return {
+      ...decodeStored(this.definition, document.type, document.id, document.data),
+      etag: document.ref?.etag ?? document._etag,
+    };
+  }
+
+  protected documentOf(location: Location, entity: Entity<D>, extra: JsonObject = {}): JsonObject {
+    const document: JsonObject = { id: entity.id, pk: location.pk, tenantId: location.tenantId, type: entity.type, data: entity.data };
     if (this.definition.indexValues !== undefined) document.idx = this.definition.indexValues(entity.data);
-    return document;
+    return { ...document, ...extra };
+  }
+
+  protected async readDocument(location: Location, id: string, meter: RequestMeter): Promise<StoredDocument | undefined> {
+    const response = await guarded(() => this.container.item(id, location.pk).read());
+    meter.add(response.requestCharge);
+    if (response.statusCode === 404 || response.resource === undefined) return undefined;
+    return this.decode(response.resource, location);
+  }
+
+  /** Writes a document: `create` (409 if it exists), `upsert`, or `replace` of the version `etag` (412). */
+  protected async writeDocument(
+    mode: 'create' | 'upsert' | 'replace',
+    location: Location,
+    document: JsonObject,
+    meter: RequestMeter,
+    etag?: string,
+  ): Promise<{ created: boolean; document: StoredDocument }> {
+    const condition = etag === undefined ? {} : { accessCondition: { type: 'IfMatch', condition: etag } };
+    const response = await guarded(() => {
+      if (mode === 'create') return this.container.items.create(document);
+      if (mode === 'upsert') return this.container.items.upsert(document, condition);
+      return this.container.item(String(document.id), location.pk).replace(document, condition);
+    });
+    meter.add(response.requestCharge);
+    const stored = this.decode(response.resource, location);
+    if (stored === undefined) throw new Error(`The store answered a ${mode} with a document of another partition.`);
+    return { created: response.statusCode === 201, document: stored };
+  }
+
+  /** Deletes a document (if its version is still `etag`, when given). */
+  protected async deleteDocument(location: Location, id: string, meter: RequestMeter, etag?: string): Promise<void> {
+    const condition = etag === undefined ? {} : { accessCondition: { type: 'IfMatch', condition: etag } };
+    const response = await guarded(() => this.container.item(id, location.pk).delete(condition));
+    meter.add(response.requestCharge);
   }
 
   /** A point read; undefined when the entity does not exist in the scope. */
   async read(scope: PartitionScope, id: string, meter: RequestMeter): Promise<StoredEntity<D> | undefined> {
-    const response = await guarded(() => this.container.item(id, partitionKeyOf(scope)).read());
-    meter.add(response.requestCharge);
-    if (response.statusCode === 404 || response.resource === undefined) return undefined;
-    return this.decode(response.resource, scope);
+    const document = await this.readDocument(locationOf(scope), id, meter);
+    return document === undefined ? undefined : this.entityOf(document);
   }
 
   /** Creates or replaces the entity with this id (contract: create is an upsert keyed by the natural id). */
-  async upsert(
-    scope: PartitionScope,
-    entity: Entity<D>,
-    meter: RequestMeter,
-  ): Promise<{ created: boolean; entity: StoredEntity<D> }> {
-    const response = await guarded(() => this.container.items.upsert(this.toDocument(scope, entity)));
-    meter.add(response.requestCharge);
-    const stored = this.decode(response.resource, scope);
-    if (stored === undefined) throw new Error('The store answered an upsert with a document of another partition.');
-    return { created: response.statusCode === 201, entity: stored };
+  async upsert(scope: PartitionScope, entity: Entity<D>, meter: RequestMeter): Promise<{ created: boolean; entity: StoredEntity<D> }> {
+    const location = locationOf(scope);
+    const written = await this.writeDocument('upsert', location, this.documentOf(location, entity), meter);
+    return { created: written.created, entity: this.entityOf(written.document) };
+  }
+
+  /** Replaces the entity if its version is still `etag`; otherwise 412. */
+  async replace(scope: PartitionScope, entity: Entity<D>, etag: string, meter: RequestMeter): Promise<StoredEntity<D>> {
+    const location = locationOf(scope);
+    const written = await this.writeDocument('replace', location, this.documentOf(location, entity), meter, etag);
+    return this.entityOf(written.document);
+  }
+
+  /** Deletes the entity if its version is still `etag`; otherwise 412. */
+  async delete(scope: PartitionScope, id: string, etag: string, meter: RequestMeter): Promise<void> {
+    await this.deleteDocument(locationOf(scope), id, meter, etag);
   }
 
   /**
@@ -145,10 +204,11 @@ export class EntityStore<D extends JsonObject = JsonObject> {
    * in the WHERE clause: the query is single-partition even where the partitionKey option is ignored.
    */
   async list(scope: PartitionScope, query: ListQuery, meter: RequestMeter): Promise<{ items: StoredEntity<D>[]; continuation: string | undefined }> {
-    const spec = this.querySpec(scope, 'SELECT * FROM c', query.filter, query.orderBy);
+    const location = locationOf(scope);
+    const spec = this.querySpec(location, 'SELECT * FROM c', query.filter, query.orderBy);
     const iterator = this.container.items.query(spec, {
       maxItemCount: query.top,
-      partitionKey: partitionKeyOf(scope),
+      partitionKey: location.pk,
       ...(query.continuation === undefined ? {} : { continuationToken: query.continuation }),
     });
     const items: StoredEntity<D>[] = [];
@@ -163,8 +223,8 @@ export class EntityStore<D extends JsonObject = JsonObject> {
       });
       meter.add(page.requestCharge);
       for (const raw of page.resources) {
-        const entity = this.decode(raw, scope);
-        if (entity !== undefined) items.push(entity);
+        const document = this.decode(raw, location);
+        if (document !== undefined) items.push(this.entityOf(document));
       }
       continuation = page.continuationToken ?? undefined;
       if (items.length > 0 || continuation === undefined) break;
@@ -174,13 +234,14 @@ export class EntityStore<D extends JsonObject = JsonObject> {
 
   /** How many entities of the partition match the condition. */
   async count(scope: PartitionScope, filter: SqlCondition | undefined, meter: RequestMeter): Promise<number> {
-    const spec = this.querySpec(scope, 'SELECT VALUE COUNT(1) FROM c', filter, undefined);
-    const response = await guarded(() => this.container.items.query<number>(spec, { partitionKey: partitionKeyOf(scope) }).fetchAll());
+    const location = locationOf(scope);
+    const spec = this.querySpec(location, 'SELECT VALUE COUNT(1) FROM c', filter, undefined);
+    const response = await guarded(() => this.container.items.query<number>(spec, { partitionKey: location.pk }).fetchAll());
     meter.add(response.requestCharge);
     return z.number().int().parse(response.resources[0] ?? 0);
   }
 
-  private querySpec(scope: PartitionScope, select: string, filter: SqlCondition | undefined, orderBy: ListQuery['orderBy']) {
+  private querySpec(location: Location, select: string, filter: SqlCondition | undefined, orderBy: ListQuery['orderBy']) {
     const conditions = ['c.pk = @pk', 'c.tenantId = @tenantId'];
     if (filter !== undefined) conditions.push(filter.text);
     let text = `${select} WHERE ${conditions.join(' AND ')}`;
@@ -190,32 +251,7 @@ export class EntityStore<D extends JsonObject = JsonObject> {
     }
     return {
       query: text,
-      parameters: [
-        { name: '@pk', value: partitionKeyOf(scope) },
-        { name: '@tenantId', value: scope.tenantId },
-        ...(filter?.parameters ?? []),
-      ],
+      parameters: [{ name: '@pk', value: location.pk }, { name: '@tenantId', value: location.tenantId }, ...(filter?.parameters ?? [])],
     };
-  }
-
-  /** Deletes the entity if its version is still `etag`; otherwise 412. */
-  async delete(scope: PartitionScope, id: string, etag: string, meter: RequestMeter): Promise<void> {
-    const response = await guarded(() =>
-      this.container.item(id, partitionKeyOf(scope)).delete({ accessCondition: { type: 'IfMatch', condition: etag } }),
-    );
-    meter.add(response.requestCharge);
-  }
-
-  /** Replaces the entity if its version is still `etag`; otherwise 412. */
-  async replace(scope: PartitionScope, entity: Entity<D>, etag: string, meter: RequestMeter): Promise<StoredEntity<D>> {
-    const response = await guarded(() =>
-      this.container
-        .item(entity.id, partitionKeyOf(scope))
-        .replace(this.toDocument(scope, entity), { accessCondition: { type: 'IfMatch', condition: etag } }),
-    );
-    meter.add(response.requestCharge);
-    const stored = this.decode(response.resource, scope);
-    if (stored === undefined) throw new Error('The store answered a replace with a document of another partition.');
-    return stored;
   }
 }
