@@ -6,20 +6,21 @@ import type { Database } from '@azure/cosmos';
 import type { Authenticator } from './auth/principal';
 import type { Config } from './config';
 import type { Services } from './http/operation';
-import { COLLECTIONS } from './operations';
-import { CONTAINER_NAMES, type ContainerName } from './store/containers';
+import { activityStatistics } from './model/activityStatistics';
+import { itemActivity } from './model/itemActivity';
+import { office365ActivationCounts, office365ActiveUserCounts } from './model/reportRows';
 import { EntityStore } from './store/entityStore';
-
-function storeFor(database: Database, name: ContainerName): EntityStore {
-  const collection = COLLECTIONS.find((c) => c.container === name);
-  if (collection === undefined) throw new Error(`No collection is stored in the container '${name}'.`);
-  return new EntityStore(database.container(name), collection.definition);
-}
+import { ItemActivityStore } from './store/itemActivityStore';
 
 export function createServices(config: Config, database: Database, authenticator: Authenticator): Services {
-  const stores = Object.fromEntries(CONTAINER_NAMES.map((name) => [name, storeFor(database, name)])) as Record<
-    ContainerName,
-    EntityStore
-  >;
-  return { config, authenticator, stores };
+  return {
+    config,
+    authenticator,
+    stores: {
+      activityStatistics: new EntityStore(database.container('activityStatistics'), activityStatistics),
+      itemActivities: new ItemActivityStore(database.container('itemActivities'), itemActivity),
+      office365ActivationCounts: new EntityStore(database.container('office365ActivationCounts'), office365ActivationCounts),
+      office365ActiveUserCounts: new EntityStore(database.container('office365ActiveUserCounts'), office365ActiveUserCounts),
+    },
+  };
 }

@@ -8,14 +8,18 @@ import type { Config } from '../config';
 import type { JsonObject } from '../model/resource';
 import type { ContainerName } from '../store/containers';
 import type { EntityStore, PartitionScope, RequestMeter } from '../store/entityStore';
+import type { ItemActivityStore } from '../store/itemActivityStore';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+/** One store per container; item activities also hold references. */
+export type Stores = Readonly<Record<ContainerName, EntityStore>> & { readonly itemActivities: ItemActivityStore };
 
 /** What a process builds once and every operation shares. */
 export interface Services {
   readonly config: Config;
   readonly authenticator: Authenticator;
-  readonly stores: Readonly<Record<ContainerName, EntityStore>>;
+  readonly stores: Stores;
 }
 
 export interface OperationInput {

@@ -10,6 +10,7 @@ import { itemActivity } from '../model/itemActivity';
 import { office365ActivationCounts, office365ActiveUserCounts } from '../model/reportRows';
 import type { Access, Operation } from '../http/operation';
 import { type CollectionDeclaration, collectionOperations } from './collection';
+import { referenceOperations } from './references';
 import { REPORT_OPERATIONS } from './reports';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -120,7 +121,11 @@ export const COLLECTIONS: readonly CollectionDeclaration[] = [
   reportRows('Office365ActiveUserCounts'),
 ];
 
-export const OPERATIONS: readonly Operation[] = [...COLLECTIONS.flatMap(collectionOperations), ...REPORT_OPERATIONS];
+export const OPERATIONS: readonly Operation[] = [
+  ...COLLECTIONS.flatMap(collectionOperations),
+  ...referenceOperations(itemActivities),
+  ...REPORT_OPERATIONS,
+];
 
 /** The name of the catch-all function that answers 404 and 405 in Graph's shape. */
 export const UNMATCHED_ROUTE = { name: 'unmatchedRoute', route: '{*path}' } as const;
