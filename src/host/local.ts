@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import {
   type HttpHandler,
@@ -29,6 +30,8 @@ export interface LocalHostOptions {
   readonly hostname?: string;
   /** Where log lines go; by default warnings and errors to stderr. */
   readonly log?: (level: LogLevel, message: string) => void;
+  /** Serve https with this key and certificate (PEM); plain http otherwise. */
+  readonly tls?: { readonly key: string; readonly cert: string };
 }
 
 export interface LocalHost {
@@ -112,9 +115,9 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   );
   const unmatched = unmatchedHandler(OPERATIONS, provide);
 
-  const server: Server = createServer({ keepAlive: true }, (request, response) => {
+  const listener = (request: IncomingMessage, response: ServerResponse): void => {
     void (async () => {
-      const url = new URL(request.url ?? '/', `http://${request.headers.host ?? 'localhost'}`);
+      const url = new URL(request.url ?? '/', `${options.tls === undefined ? 'http' : 'https'}://${request.headers.host ?? 'localhost'}`);
       const method = request.method ?? 'GET';
       const match = routes.match(method, url.pathname.slice(1));
       const body = await readBody(request, config.maxBodyBytes + 1);
@@ -139,7 +142,9 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
       if (!response.headersSent) response.statusCode = 500;
       response.end();
     });
-  });
+  };
+  const server: Server =
+    options.tls === undefined ? createServer({ keepAlive: true }, listener) : createTlsServer({ ...options.tls, keepAlive: true }, listener);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -148,7 +153,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   const address = server.address() as AddressInfo;
 
   return {
-    url: `http://${options.hostname ?? '127.0.0.1'}:${address.port}`,
+    url: `${options.tls === undefined ? 'http' : 'https'}://${options.hostname ?? '127.0.0.1'}:${address.port}`,
     services,
     cosmos,
     async close() {

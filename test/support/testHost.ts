@@ -52,10 +52,10 @@ export function temporaryKeysDirectory(): string {
   return join(mkdtempSync(join(tmpdir(), 'graph-analytics-keys-')), 'keys');
 }
 
-export async function startTestHost(env: Record<string, string> = {}): Promise<TestHost> {
+export async function startTestHost(env: Record<string, string> = {}, tls?: { key: string; cert: string }): Promise<TestHost> {
   const keysDirectory = temporaryKeysDirectory();
   const config = parseConfig({ DEV_TENANT_ID: DEV_TENANT, DEV_USER_ID: DEV_USER, DEV_KEYS_DIR: keysDirectory, ...env });
-  const host = await startLocalHost({ config, log: () => undefined });
+  const host = await startLocalHost({ config, log: () => undefined, ...(tls === undefined ? {} : { tls }) });
   const keys = await loadDevelopmentKeys(keysDirectory);
   const defaultToken = await issueDevelopmentToken(keys, { tenantId: DEV_TENANT, userId: DEV_USER, scopes: DELEGATED_SCOPES });
   const cosmos = new CosmosClient({
