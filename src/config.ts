@@ -8,6 +8,8 @@ export interface CosmosSettings {
   readonly endpoint: string;
   /** Account key: only for the local emulator/embedded server. Absent: Microsoft Entra ID (managed identity). */
   readonly key: string | undefined;
+  /** The client id of the app's user-assigned managed identity (Azure); undefined: the developer's sign-in. */
+  readonly managedIdentityClientId?: string | undefined;
   readonly database: string;
   readonly requestTimeoutMs: number;
 }
@@ -76,6 +78,7 @@ const environment = z.object({
   COSMOS_REQUEST_TIMEOUT_MS: integer(1_000, 60_000, 10_000),
   MAX_REQUEST_BODY_BYTES: integer(1_024, 4 * 1024 * 1024, 64 * 1024),
   WEBSITE_INSTANCE_ID: optionalText,
+  AZURE_CLIENT_ID: optionalText.pipe(guid.optional()),
   AUTH_AUDIENCE: list.pipe(z.array(z.string().min(1)).min(1, 'at least one audience').optional()),
   AUTH_ALLOWED_TENANTS: list.pipe(z.array(guid).optional()),
   AUTH_JWKS_URI: optionalText.pipe(
@@ -88,12 +91,24 @@ const environment = z.object({
   DEV_USER_ID: optionalText.pipe(guid.default('5d7f0c8e-2b1a-4c3e-9f6d-7a8b9c0d1e2f')),
 });
 
+/** Every environment variable the configuration reads. */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(environment.shape);
+
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
     super(`Invalid configuration: ${problems.join('; ')}`);
     this.name = 'ConfigError';
   }
 }
+
+/**
+ * The settings a deployed app must have (its Bicep sets each of them; a test checks that). The platform's
+ * own settings (AzureWebJobsStorage__*, APPLICATIONINSIGHTS_*) are not the app's.
+ */
+export const AZURE_REQUIRED_SETTINGS = ['COSMOS_ENDPOINT', 'COSMOS_DATABASE', 'AZURE_CLIENT_ID', 'AUTH_AUDIENCE'] as const;
+
+/** Settings a deployed app reads when present. */
+export const AZURE_OPTIONAL_SETTINGS = ['AUTH_ALLOWED_TENANTS', 'AUTH_JWKS_URI', 'AUTH_CLOCK_SKEW_SECONDS', 'AUTH_TOKEN_CACHE_SIZE', 'COSMOS_REQUEST_TIMEOUT_MS', 'MAX_REQUEST_BODY_BYTES'] as const;
 
 /** Parses the settings from `env`; throws a ConfigError naming every bad variable. */
 export function parseConfig(env: Record<string, string | undefined>): Config {
@@ -107,12 +122,19 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if (e.COSMOS_KEY !== undefined && e.COSMOS_ENDPOINT === undefined) {
     problems.push('COSMOS_KEY: set without COSMOS_ENDPOINT');
   }
-  if (runningInAzure && e.COSMOS_ENDPOINT === undefined) problems.push('COSMOS_ENDPOINT: required in Azure');
+  if (runningInAzure) {
+    for (const name of AZURE_REQUIRED_SETTINGS) {
+      if (env[name] === undefined || env[name] === '') {
+        problems.push(
+          name === 'AUTH_AUDIENCE'
+            ? 'AUTH_AUDIENCE: required in Azure; the development issuer is never trusted there'
+            : `${name}: required in Azure`,
+        );
+      }
+    }
+  }
   if (runningInAzure && e.COSMOS_KEY !== undefined) {
     problems.push('COSMOS_KEY: key auth is refused in Azure; the app uses its managed identity');
-  }
-  if (runningInAzure && e.AUTH_AUDIENCE === undefined) {
-    problems.push('AUTH_AUDIENCE: required in Azure; the development issuer is never trusted there');
   }
   if (runningInAzure && !e.AUTH_JWKS_URI.startsWith('https://')) problems.push('AUTH_JWKS_URI: must be https in Azure');
   if (problems.length > 0) throw new ConfigError(problems);
@@ -123,6 +145,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
         : {
             endpoint: e.COSMOS_ENDPOINT,
             key: e.COSMOS_KEY,
+            managedIdentityClientId: e.AZURE_CLIENT_ID,
             database: e.COSMOS_DATABASE,
             requestTimeoutMs: e.COSMOS_REQUEST_TIMEOUT_MS,
           },

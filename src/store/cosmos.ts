@@ -11,7 +11,13 @@ export function createCosmosClient(settings: CosmosSettings): CosmosClient {
   const local = settings.endpoint.startsWith('http://');
   return new CosmosClient({
     endpoint: settings.endpoint,
-    ...(settings.key === undefined ? { aadCredentials: new DefaultAzureCredential() } : { key: settings.key }),
+    ...(settings.key === undefined
+      ? {
+          aadCredentials: new DefaultAzureCredential(
+            settings.managedIdentityClientId === undefined ? {} : { managedIdentityClientId: settings.managedIdentityClientId },
+          ),
+        }
+      : { key: settings.key }),
     // A plain-http endpoint is the local server: it has no regional endpoints to discover.
     connectionPolicy: { enableEndpointDiscovery: !local, requestTimeout: settings.requestTimeoutMs },
     userAgentSuffix: 'graph-analytics-api',
