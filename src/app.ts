@@ -3,6 +3,7 @@
  * operation shares. Built once per process (by the Functions entry or the local host), never per request.
  */
 import type { Database } from '@azure/cosmos';
+import { ManagedIdentityCredential } from '@azure/identity';
 import type { Authenticator } from './auth/principal';
 import type { Config } from './config';
 import type { Services } from './http/operation';
@@ -11,11 +12,28 @@ import { itemActivity } from './model/itemActivity';
 import { office365ActivationCounts, office365ActiveUserCounts } from './model/reportRows';
 import { EntityStore } from './store/entityStore';
 import { ItemActivityStore } from './store/itemActivityStore';
+import { ApplicationInsightsSink, NO_TELEMETRY, type TelemetrySink } from './telemetry';
 
-export function createServices(config: Config, database: Database, authenticator: Authenticator): Services {
+/** Application Insights when configured, signed by the managed identity its authentication string names. */
+export function createTelemetry(config: Config): TelemetrySink {
+  if (config.telemetry === undefined) return NO_TELEMETRY;
+  const { connectionString, identityClientId } = config.telemetry;
+  return new ApplicationInsightsSink({
+    connectionString,
+    credential: identityClientId === undefined ? undefined : new ManagedIdentityCredential({ clientId: identityClientId }),
+  });
+}
+
+export function createServices(
+  config: Config,
+  database: Database,
+  authenticator: Authenticator,
+  telemetry: TelemetrySink = createTelemetry(config),
+): Services {
   return {
     config,
     authenticator,
+    telemetry,
     stores: {
       activityStatistics: new EntityStore(database.container('activityStatistics'), activityStatistics),
       itemActivities: new ItemActivityStore(database.container('itemActivities'), itemActivity),

@@ -33,7 +33,15 @@ export interface AuthSettings {
   readonly tokenCacheSize: number;
 }
 
+export interface TelemetrySettings {
+  readonly connectionString: string;
+  /** Client id of the managed identity that signs ingestion (`Authorization=AAD`); undefined: unsigned. */
+  readonly identityClientId: string | undefined;
+}
+
 export interface Config {
+  /** Application Insights, when configured (Azure sets it). */
+  readonly telemetry: TelemetrySettings | undefined;
   /** Absent only for the local host, which then starts an embedded Cosmos DB server. */
   readonly cosmos: CosmosSettings | undefined;
   readonly cosmosDatabase: string;
@@ -79,6 +87,15 @@ const environment = z.object({
   MAX_REQUEST_BODY_BYTES: integer(1_024, 4 * 1024 * 1024, 64 * 1024),
   WEBSITE_INSTANCE_ID: optionalText,
   AZURE_CLIENT_ID: optionalText.pipe(guid.optional()),
+  APPLICATIONINSIGHTS_CONNECTION_STRING: optionalText.pipe(
+    z.string().regex(/InstrumentationKey=[^;]+/i, 'must hold an InstrumentationKey').optional(),
+  ),
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: optionalText.pipe(
+    z
+      .string()
+      .regex(/^(?=.*Authorization=AAD)(?=.*ClientId=[0-9a-f-]{36})/i, "must be 'ClientId=<guid>;Authorization=AAD'")
+      .optional(),
+  ),
   AUTH_AUDIENCE: list.pipe(z.array(z.string().min(1)).min(1, 'at least one audience').optional()),
   AUTH_ALLOWED_TENANTS: list.pipe(z.array(guid).optional()),
   AUTH_JWKS_URI: optionalText.pipe(
@@ -138,7 +155,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   }
   if (runningInAzure && !e.AUTH_JWKS_URI.startsWith('https://')) problems.push('AUTH_JWKS_URI: must be https in Azure');
   if (problems.length > 0) throw new ConfigError(problems);
+  const telemetryClient = /ClientId=([0-9a-f-]{36})/i.exec(e.APPLICATIONINSIGHTS_AUTHENTICATION_STRING ?? '')?.[1];
   return {
+    telemetry:
+      e.APPLICATIONINSIGHTS_CONNECTION_STRING === undefined
+        ? undefined
+        : { connectionString: e.APPLICATIONINSIGHTS_CONNECTION_STRING, identityClientId: telemetryClient?.toLowerCase() },
     cosmos:
       e.COSMOS_ENDPOINT === undefined
         ? undefined

@@ -161,6 +161,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
         server.closeAllConnections();
         server.close(() => resolve());
       });
+      await services.telemetry.flush();
       client.dispose();
       await embedded?.close();
     },

@@ -9,6 +9,7 @@ import type { JsonObject } from '../model/resource';
 import type { ContainerName } from '../store/containers';
 import type { EntityStore, PartitionScope, RequestMeter } from '../store/entityStore';
 import type { ItemActivityStore } from '../store/itemActivityStore';
+import type { TelemetrySink } from '../telemetry';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -20,6 +21,7 @@ export interface Services {
   readonly config: Config;
   readonly authenticator: Authenticator;
   readonly stores: Stores;
+  readonly telemetry: TelemetrySink;
 }
 
 export interface OperationInput {

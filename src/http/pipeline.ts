@@ -17,9 +17,13 @@ import {
 import { isEntityId } from '../model/edm';
 import type { JsonObject } from '../model/resource';
 import type { RequestMeter } from '../store/entityStore';
+import type { RequestRecord } from '../telemetry';
 import type { Operation, Services } from './operation';
 import { type Correlation, correlate, emptyResponse, errorResponse, jsonResponse, textResponse } from './responses';
 import { RouteTable } from './routes';
+
+/** The operation name telemetry gives requests no operation serves. */
+const UNMATCHED_OPERATION = 'unmatchedRoute';
 
 /** Builds the process's services once; a failure (e.g. bad configuration) is answered 500 and logged. */
 export type ServicesProvider = () => Promise<Services>;
@@ -109,6 +113,18 @@ function correlationOf(request: HttpRequest): Correlation {
   return correlate(randomUUID(), request.headers.get('client-request-id'));
 }
 
+/** Records the request's outcome (telemetry) and logs it as one structured line. */
+function recordRequest(
+  services: Services | undefined,
+  context: InvocationContext,
+  record: Omit<RequestRecord, 'durationMs'> & { started: number },
+): void {
+  const { started, ...rest } = record;
+  const complete: RequestRecord = { ...rest, durationMs: Math.round((performance.now() - started) * 100) / 100 };
+  services?.telemetry.record(complete);
+  context.trace(JSON.stringify(complete));
+}
+
 async function runOperation(
   operation: Operation,
   services: ServicesProvider,
@@ -116,12 +132,17 @@ async function runOperation(
   routeParams: Readonly<Record<string, string>>,
   context: InvocationContext,
 ): Promise<HttpResponseInit> {
+  const started = performance.now();
   const correlation = correlationOf(request);
   let charge = 0;
   const meter: RequestMeter = { add: (requestCharge) => (charge += requestCharge) };
+  let shared: Services | undefined;
+  let tenantId: string | undefined;
+  let response: HttpResponseInit;
   try {
-    const shared = await services();
+    shared = await services();
     const principal = await shared.authenticator.authenticate(request);
+    tenantId = principal.tenantId;
     const params = { ...routeParams };
     checkPathIds(params);
     const access = operation.access(principal, params);
@@ -140,15 +161,23 @@ async function runOperation(
       services: shared,
       meter,
     });
-    if (result.text !== undefined) return textResponse(correlation, result.status, result.text, result.headers);
-    return result.body === undefined
-      ? emptyResponse(correlation, result.status, result.headers)
-      : jsonResponse(correlation, result.status, result.body, result.headers);
+    if (result.text !== undefined) response = textResponse(correlation, result.status, result.text, result.headers);
+    else if (result.body === undefined) response = emptyResponse(correlation, result.status, result.headers);
+    else response = jsonResponse(correlation, result.status, result.body, result.headers);
   } catch (error) {
-    return failureResponse(correlation, context, error);
-  } finally {
-    context.trace(`request-id ${correlation.requestId}: ${operation.name} used ${charge.toFixed(2)} RU`);
+    response = failureResponse(correlation, context, error);
   }
+  recordRequest(shared, context, {
+    operation: operation.name,
+    method: request.method,
+    requestId: correlation.requestId,
+    clientRequestId: correlation.clientRequestId,
+    status: response.status ?? 200,
+    requestCharge: Math.round(charge * 100) / 100,
+    tenantId,
+    started,
+  });
+  return response;
 }
 
 /** The Azure Functions handler of one operation. */
@@ -165,6 +194,9 @@ export function operationHandler(operation: Operation, services: ServicesProvide
 export function unmatchedHandler(operations: readonly Operation[], services: ServicesProvider): HttpHandler {
   const table = new RouteTable(operations);
   return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
+    const started = performance.now();
+    const correlation = correlationOf(request);
+    let response: HttpResponseInit;
     try {
       const pathname = new URL(request.url).pathname.slice(1);
       const match = table.match(request.method, pathname);
@@ -173,7 +205,19 @@ export function unmatchedHandler(operations: readonly Operation[], services: Ser
         ? new NotFoundError(`Resource not found for the segment '${pathname.split('/').pop() ?? ''}'.`)
         : new MethodNotAllowedError(request.method, match.allowed);
     } catch (error) {
-      return failureResponse(correlationOf(request), context, error);
+      response = failureResponse(correlation, context, error);
     }
+    const shared = await services().catch(() => undefined);
+    recordRequest(shared, context, {
+      operation: UNMATCHED_OPERATION,
+      method: request.method,
+      requestId: correlation.requestId,
+      clientRequestId: correlation.clientRequestId,
+      status: response.status ?? 500,
+      requestCharge: 0,
+      tenantId: undefined,
+      started,
+    });
+    return response;
   };
 }

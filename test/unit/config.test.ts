@@ -58,6 +58,21 @@ describe('configuration', () => {
   });
 });
 
+describe('telemetry settings', () => {
+  it('reads the Application Insights connection and the identity that signs ingestion', () => {
+    const config = parseConfig({
+      APPLICATIONINSIGHTS_CONNECTION_STRING: 'InstrumentationKey=11111111-2222-4333-8444-555555555555;IngestionEndpoint=https://x.in.applicationinsights.azure.com/',
+      APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=0D3C1B2A-0000-4000-8000-000000000001;Authorization=AAD',
+    });
+    expect(config.telemetry).toEqual({
+      connectionString: 'InstrumentationKey=11111111-2222-4333-8444-555555555555;IngestionEndpoint=https://x.in.applicationinsights.azure.com/',
+      identityClientId: '0d3c1b2a-0000-4000-8000-000000000001',
+    });
+    expect(parseConfig({}).telemetry).toBeUndefined();
+    expect(problems({ APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD' })[0]).toMatch(/^APPLICATIONINSIGHTS_AUTHENTICATION_STRING/);
+  });
+});
+
 describe('containers', () => {
   it('are exactly the ones in infra/containers.json, partitioned on /pk', () => {
     expect(definitions.containers.map((c) => c.name).sort()).toEqual([...CONTAINER_NAMES].sort());

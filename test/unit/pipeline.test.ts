@@ -4,6 +4,7 @@ import { DELEGATED_SCOPES } from '../../src/auth/permissions';
 import { parseConfig } from '../../src/config';
 import type { Operation, Services } from '../../src/http/operation';
 import { operationHandler } from '../../src/http/pipeline';
+import { NO_TELEMETRY } from '../../src/telemetry';
 
 const config = parseConfig({});
 const services = {
@@ -13,6 +14,7 @@ const services = {
       Promise.resolve({ tenantId: config.development.tenantId, userId: config.development.userId, scopes: new Set(DELEGATED_SCOPES), roles: new Set<string>() }),
   },
   stores: {},
+  telemetry: NO_TELEMETRY,
 } as unknown as Services;
 
 function operation(handle: Operation['handle']): Operation {
