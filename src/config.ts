@@ -47,7 +47,7 @@ export interface Config {
   readonly cosmosDatabase: string;
   readonly cosmosRequestTimeoutMs: number;
   readonly maxBodyBytes: number;
-  /** True under the Functions host in Azure (App Service sets WEBSITE_INSTANCE_ID). */
+  /** True under the Functions host in Azure (App Service sets WEBSITE_SITE_NAME and WEBSITE_INSTANCE_ID). */
   readonly runningInAzure: boolean;
   readonly auth: AuthSettings;
   /** The tenant and user of the token the local host prints at start (development issuer only). */
@@ -86,6 +86,7 @@ const environment = z.object({
   COSMOS_REQUEST_TIMEOUT_MS: integer(1_000, 60_000, 10_000),
   MAX_REQUEST_BODY_BYTES: integer(1_024, 4 * 1024 * 1024, 64 * 1024),
   WEBSITE_INSTANCE_ID: optionalText,
+  WEBSITE_SITE_NAME: optionalText,
   AZURE_CLIENT_ID: optionalText.pipe(guid.optional()),
   APPLICATIONINSIGHTS_CONNECTION_STRING: optionalText.pipe(
     z.string().regex(/InstrumentationKey=[^;]+/i, 'must hold an InstrumentationKey').optional(),
@@ -134,7 +135,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
   const e = result.data;
-  const runningInAzure = e.WEBSITE_INSTANCE_ID !== undefined;
+  // Either marks Azure; the stricter reading wins, so the development issuer is never trusted there.
+  const runningInAzure = e.WEBSITE_INSTANCE_ID !== undefined || e.WEBSITE_SITE_NAME !== undefined;
   const problems: string[] = [];
   if (e.COSMOS_KEY !== undefined && e.COSMOS_ENDPOINT === undefined) {
     problems.push('COSMOS_KEY: set without COSMOS_ENDPOINT');

@@ -38,6 +38,7 @@ describe('configuration', () => {
     expect(found.join('\n')).toMatch(/COSMOS_ENDPOINT: required in Azure/);
     expect(found.join('\n')).toMatch(/COSMOS_KEY: key auth is refused in Azure/);
     expect(found.join('\n')).toMatch(/AUTH_AUDIENCE: required in Azure; the development issuer is never trusted there/);
+    expect(problems({ WEBSITE_SITE_NAME: 'func-api-x' }).join('\n')).toMatch(/AUTH_AUDIENCE: required in Azure/);
   });
 
   it('trusts only Entra ID once an audience is set, with the allow-list and bounded skew', () => {
