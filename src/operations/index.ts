@@ -11,7 +11,7 @@ import { office365ActivationCounts, office365ActiveUserCounts } from '../model/r
 import type { Access, Operation } from '../http/operation';
 import { type CollectionDeclaration, collectionOperations } from './collection';
 import { referenceOperations } from './references';
-import { REPORT_OPERATIONS } from './reports';
+import { REPORT_OPERATIONS, reportsAccess } from './reports';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -105,10 +105,7 @@ function reportRows(name: 'Office365ActivationCounts' | 'Office365ActiveUserCoun
     route: `beta/reports/${container}`,
     container,
     definition: container === 'office365ActivationCounts' ? office365ActivationCounts : office365ActiveUserCounts,
-    access: (principal, _params, kind) => ({
-      requirement: { area: 'reports', access: kind },
-      scope: { tenantId: principal.tenantId, owner: 'reports' },
-    }),
+    access: (principal, _params, kind) => reportsAccess(principal, kind),
   };
 }
 

@@ -4,7 +4,9 @@
  * the requested period), as CSV with Graph's column headers by default, or JSON with `$format`.
  */
 import { BadRequestError } from '../errors';
-import type { Operation, OperationInput, OperationResult } from '../http/operation';
+import type { Access as AccessKind } from '../auth/permissions';
+import type { Principal } from '../auth/principal';
+import type { Access, Operation, OperationInput, OperationResult } from '../http/operation';
 import { serviceRoot } from '../http/odata';
 import type { JsonObject } from '../model/resource';
 import { compileFilter, type FilterExpression } from '../odata/filter';
@@ -158,6 +160,11 @@ function reportResult(report: ReportDeclaration, input: OperationInput, rows: re
   return { status: 200, text: { contentType: 'text/csv; charset=utf-8', content: csv } };
 }
 
+/** Report rows are the tenant's: one partition per tenant, permissions of the reports area. */
+export function reportsAccess(principal: Principal, kind: AccessKind): Access {
+  return { requirement: { area: 'reports', access: kind }, scope: { tenantId: principal.tenantId, owner: 'reports' } };
+}
+
 function reportOperation(report: ReportDeclaration): Operation {
   return {
     name: report.name,
@@ -165,10 +172,7 @@ function reportOperation(report: ReportDeclaration): Operation {
     route: report.route,
     hasBody: false,
     queryOptions: ['$format'],
-    access: (principal) => ({
-      requirement: { area: 'reports', access: 'read' },
-      scope: { tenantId: principal.tenantId, owner: 'reports' },
-    }),
+    access: (principal) => reportsAccess(principal, 'read'),
     async handle(input) {
       return reportResult(report, input, await latestRows(report, input));
     },

@@ -19,7 +19,12 @@ export function createCosmosClient(settings: CosmosSettings): CosmosClient {
         }
       : { key: settings.key }),
     // A plain-http endpoint is the local server: it has no regional endpoints to discover.
-    connectionPolicy: { enableEndpointDiscovery: !local, requestTimeout: settings.requestTimeoutMs },
+    connectionPolicy: {
+      enableEndpointDiscovery: !local,
+      requestTimeout: settings.requestTimeoutMs,
+      // Throttling is retried for up to 10 s, then answered 429 with Retry-After (an HTTP caller is waiting).
+      retryOptions: { maxRetryAttemptCount: 9, fixedRetryIntervalInMilliseconds: 0, maxWaitTimeInSeconds: 10 },
+    },
     userAgentSuffix: 'graph-analytics-api',
   });
 }
