@@ -5,7 +5,8 @@
 import { z } from 'zod';
 
 export interface CosmosSettings {
-  readonly endpoint: string;
+  /** The account; undefined: the local host runs an embedded Cosmos DB server (Functions host: refused). */
+  readonly endpoint: string | undefined;
   /** Account key: only for the local emulator/embedded server. Absent: Microsoft Entra ID (managed identity). */
   readonly key: string | undefined;
   /** The client id of the app's user-assigned managed identity (Azure); undefined: the developer's sign-in. */
@@ -42,10 +43,7 @@ export interface TelemetrySettings {
 export interface Config {
   /** Application Insights, when configured (Azure sets it). */
   readonly telemetry: TelemetrySettings | undefined;
-  /** Absent only for the local host, which then starts an embedded Cosmos DB server. */
-  readonly cosmos: CosmosSettings | undefined;
-  readonly cosmosDatabase: string;
-  readonly cosmosRequestTimeoutMs: number;
+  readonly cosmos: CosmosSettings;
   readonly maxBodyBytes: number;
   /** True under the Functions host in Azure (App Service sets WEBSITE_SITE_NAME and WEBSITE_INSTANCE_ID). */
   readonly runningInAzure: boolean;
@@ -163,18 +161,13 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       e.APPLICATIONINSIGHTS_CONNECTION_STRING === undefined
         ? undefined
         : { connectionString: e.APPLICATIONINSIGHTS_CONNECTION_STRING, identityClientId: telemetryClient?.toLowerCase() },
-    cosmos:
-      e.COSMOS_ENDPOINT === undefined
-        ? undefined
-        : {
-            endpoint: e.COSMOS_ENDPOINT,
-            key: e.COSMOS_KEY,
-            managedIdentityClientId: e.AZURE_CLIENT_ID,
-            database: e.COSMOS_DATABASE,
-            requestTimeoutMs: e.COSMOS_REQUEST_TIMEOUT_MS,
-          },
-    cosmosDatabase: e.COSMOS_DATABASE,
-    cosmosRequestTimeoutMs: e.COSMOS_REQUEST_TIMEOUT_MS,
+    cosmos: {
+      endpoint: e.COSMOS_ENDPOINT,
+      key: e.COSMOS_KEY,
+      managedIdentityClientId: e.AZURE_CLIENT_ID,
+      database: e.COSMOS_DATABASE,
+      requestTimeoutMs: e.COSMOS_REQUEST_TIMEOUT_MS,
+    },
     maxBodyBytes: e.MAX_REQUEST_BODY_BYTES,
     runningInAzure,
     auth: {

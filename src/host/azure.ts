@@ -16,10 +16,11 @@ let services: Promise<Services> | undefined;
 
 async function buildServices(): Promise<Services> {
   const config = parseConfig(process.env);
-  if (config.cosmos === undefined) {
+  const { endpoint } = config.cosmos;
+  if (endpoint === undefined) {
     throw new ConfigError(['COSMOS_ENDPOINT: required under the Functions host (run `npm run cosmos` locally)']);
   }
-  const database = createCosmosClient(config.cosmos).database(config.cosmos.database);
+  const database = createCosmosClient({ ...config.cosmos, endpoint }).database(config.cosmos.database);
   return createServices(config, database, await createAuthenticator(config.auth));
 }
 

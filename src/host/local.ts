@@ -16,12 +16,12 @@ import {
 } from '@azure/functions';
 import { createServices } from '../app';
 import { createAuthenticator } from '../auth/authentication';
-import type { Config, CosmosSettings } from '../config';
+import type { Config } from '../config';
 import type { Services } from '../http/operation';
 import { operationHandler, unmatchedHandler } from '../http/pipeline';
 import { RouteTable } from '../http/routes';
 import { OPERATIONS, UNMATCHED_ROUTE } from '../operations';
-import { createCosmosClient, ensureDatabase } from '../store/cosmos';
+import { type CosmosConnection, createCosmosClient, ensureDatabase } from '../store/cosmos';
 import { type EmbeddedCosmos, startEmbeddedCosmos } from './embeddedCosmos';
 
 export interface LocalHostOptions {
@@ -37,8 +37,8 @@ export interface LocalHostOptions {
 export interface LocalHost {
   readonly url: string;
   readonly services: Services;
-  /** Set when the host runs its own embedded Cosmos DB server. */
-  readonly cosmos: CosmosSettings;
+  /** The account the host uses: the configured one, or its own embedded server. */
+  readonly cosmos: CosmosConnection;
   close(): Promise<void>;
 }
 
@@ -87,15 +87,12 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   const { config } = options;
   const log = options.log ?? defaultLog;
   let embedded: EmbeddedCosmos | undefined;
-  let cosmos = config.cosmos;
-  if (cosmos === undefined) {
+  let cosmos: CosmosConnection;
+  if (config.cosmos.endpoint === undefined) {
     embedded = await startEmbeddedCosmos();
-    cosmos = {
-      endpoint: embedded.endpoint,
-      key: embedded.key,
-      database: config.cosmosDatabase,
-      requestTimeoutMs: config.cosmosRequestTimeoutMs,
-    };
+    cosmos = { ...config.cosmos, endpoint: embedded.endpoint, key: embedded.key };
+  } else {
+    cosmos = { ...config.cosmos, endpoint: config.cosmos.endpoint };
   }
   const client = createCosmosClient(cosmos);
   // With a key (the embedded server or an emulator) the host creates what it needs; with Entra ID the

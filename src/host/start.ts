@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const config = parseConfig(process.env);
   const listen = listenSettings.parse(process.env);
   const host = await startLocalHost({ config, port: listen.PORT, hostname: listen.HOST });
-  const database = config.cosmos === undefined ? 'embedded in-memory Cosmos DB' : config.cosmos.endpoint;
+  const database = config.cosmos.endpoint ?? 'embedded in-memory Cosmos DB';
   console.log(`graph-analytics-api listening on ${host.url}/beta (database: ${database})`);
   if (config.auth.issuer.kind === 'development') {
     const { tenantId, userId } = config.development;

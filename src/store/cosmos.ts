@@ -5,9 +5,12 @@
 import { CosmosClient, type Database } from '@azure/cosmos';
 import { DefaultAzureCredential } from '@azure/identity';
 import type { CosmosSettings } from '../config';
+
+/** Settings with an account to connect to. */
+export type CosmosConnection = CosmosSettings & { readonly endpoint: string };
 import { CONTAINERS } from './containers';
 
-export function createCosmosClient(settings: CosmosSettings): CosmosClient {
+export function createCosmosClient(settings: CosmosConnection): CosmosClient {
   const local = settings.endpoint.startsWith('http://');
   return new CosmosClient({
     endpoint: settings.endpoint,

@@ -18,7 +18,7 @@ function problems(env: Record<string, string>): string[] {
 describe('configuration', () => {
   it('has defaults for a local run', () => {
     const config = parseConfig({});
-    expect(config.cosmos).toBeUndefined();
+    expect(config.cosmos.endpoint).toBeUndefined();
     expect(config.maxBodyBytes).toBe(65536);
     expect(config.runningInAzure).toBe(false);
   });
