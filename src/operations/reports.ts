@@ -105,7 +105,11 @@ async function latestRows(report: ReportDeclaration, input: OperationInput): Pro
   const store = input.services.stores[report.container];
   const { queryable } = store.query;
   const condition = report.filterFor(input.params);
-  const path = (property: string): string => queryable[property]?.path ?? 'c.id';
+  const path = (property: string): string => {
+    const declared = queryable[property];
+    if (declared === undefined) throw new Error(`The report property '${property}' is not queryable.`);
+    return declared.path;
+  };
   const latest = await store.list(
     input.scope,
     {
