@@ -9,7 +9,9 @@ import { HttpRequest } from '@azure/functions';
 import { generateDevelopmentKeys, developmentPolicy, issueDevelopmentToken } from '../src/auth/developmentIssuer';
 import { TokenAuthenticator } from '../src/auth/tokens';
 
-const { values } = parseArgs({ options: { requests: { type: 'string', default: '2000' }, rounds: { type: 'string', default: '9' } } });
+const { values } = parseArgs({
+  options: { requests: { type: 'string', default: '2000' }, rounds: { type: 'string', default: '9' } },
+});
 const REQUESTS = Number(values.requests);
 const ROUNDS = Number(values.rounds);
 
@@ -37,15 +39,25 @@ async function main(): Promise<void> {
     userId: '5d7f0c8e-2b1a-4c3e-9f6d-7a8b9c0d1e2f',
     scopes: ['Reports.Read.All'],
   });
-  const request = new HttpRequest({ method: 'GET', url: 'http://localhost/beta/reports', headers: { authorization: `Bearer ${token}` } });
+  const request = new HttpRequest({
+    method: 'GET',
+    url: 'http://localhost/beta/reports',
+    headers: { authorization: `Bearer ${token}` },
+  });
   const uncached = new TokenAuthenticator(policy, 0);
   const cached = new TokenAuthenticator(policy, 10_000);
 
   await round(uncached, request); // warm-up: JIT, key import
   await round(cached, request);
-  const samples = { uncached: { cpu: [] as number[], wall: [] as number[] }, cached: { cpu: [] as number[], wall: [] as number[] } };
+  const samples = {
+    uncached: { cpu: [] as number[], wall: [] as number[] },
+    cached: { cpu: [] as number[], wall: [] as number[] },
+  };
   for (let r = 0; r < ROUNDS; r += 1) {
-    for (const [name, authenticator] of [['uncached', uncached], ['cached', cached]] as const) {
+    for (const [name, authenticator] of [
+      ['uncached', uncached],
+      ['cached', cached],
+    ] as const) {
       const result = await round(authenticator, request);
       samples[name].cpu.push(result.cpu);
       samples[name].wall.push(result.wall);

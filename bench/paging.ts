@@ -15,7 +15,9 @@ import { startLocalHost } from '../src/host/local';
 import { office365ActivationCounts } from '../src/model/reportRows';
 import { parseCreate } from '../src/model/resource';
 
-const { values } = parseArgs({ options: { entities: { type: 'string', default: '5000' }, rounds: { type: 'string', default: '7' } } });
+const { values } = parseArgs({
+  options: { entities: { type: 'string', default: '5000' }, rounds: { type: 'string', default: '7' } },
+});
 const ENTITIES = Number(values.entities);
 const ROUNDS = Number(values.rounds);
 const TENANT = '8b6a4a39-4cd4-4d4b-9a57-0f7bd3d2a6e1';
@@ -39,7 +41,11 @@ async function main(): Promise<void> {
   const scope = { tenantId: TENANT, owner: 'reports' };
   const fillStart = performance.now();
   for (let i = 0; i < ENTITIES; i += 1) {
-    const entity = parseCreate(office365ActivationCounts, { reportRefreshDate: '2024-01-01', productType: `Product ${i}`, windows: (i * 7919) % ENTITIES });
+    const entity = parseCreate(office365ActivationCounts, {
+      reportRefreshDate: '2024-01-01',
+      productType: `Product ${i}`,
+      windows: (i * 7919) % ENTITIES,
+    });
     await host.services.stores.office365ActivationCounts.upsert(scope, entity, meter);
   }
   console.log(`filled ${ENTITIES} entities in ${((performance.now() - fillStart) / 1000).toFixed(1)} s`);
@@ -67,7 +73,9 @@ async function main(): Promise<void> {
 
   const queries = { 'default order': '$top=100', '$orderby=windows desc': '$top=100&$orderby=windows%20desc' };
   await round(queries['default order']); // warm-up
-  const samples = Object.fromEntries(Object.keys(queries).map((name) => [name, { first: [] as number[], deep: [] as number[] }]));
+  const samples = Object.fromEntries(
+    Object.keys(queries).map((name) => [name, { first: [] as number[], deep: [] as number[] }]),
+  );
   for (let r = 0; r < ROUNDS; r += 1) {
     for (const [name, query] of Object.entries(queries)) {
       const result = await round(query);
@@ -75,11 +83,15 @@ async function main(): Promise<void> {
       samples[name]?.deep.push(result.deep);
     }
   }
-  console.log(`page ${PAGE} vs page 1 of ${ENTITIES} entities, $top=100, median of ${ROUNDS} rounds (embedded Cosmos DB, node ${process.version})`);
+  console.log(
+    `page ${PAGE} vs page 1 of ${ENTITIES} entities, $top=100, median of ${ROUNDS} rounds (embedded Cosmos DB, node ${process.version})`,
+  );
   for (const [name, sample] of Object.entries(samples)) {
     const first = median(sample.first);
     const deep = median(sample.deep);
-    console.log(`  ${name.padEnd(24)} page 1: ${first.toFixed(1)} ms   page ${PAGE}: ${deep.toFixed(1)} ms   ratio ${(deep / first).toFixed(2)} (goal <= 1.5)`);
+    console.log(
+      `  ${name.padEnd(24)} page 1: ${first.toFixed(1)} ms   page ${PAGE}: ${deep.toFixed(1)} ms   ratio ${(deep / first).toFixed(2)} (goal <= 1.5)`,
+    );
   }
   await host.close();
 }

@@ -3,7 +3,8 @@ import { handlerFor } from '../src/host/azure';
 
 app.http('createItemActivity', {
   methods: ['POST'],
-  route: 'beta/me/joinedGroups/{groupId}/drive/activities/{itemActivityOLDId}/driveItem/analytics/itemActivityStats/{itemActivityStatId}/activities',
+  route:
+    'beta/me/joinedGroups/{groupId}/drive/activities/{itemActivityOLDId}/driveItem/analytics/itemActivityStats/{itemActivityStatId}/activities',
   authLevel: 'anonymous',
   handler: handlerFor('createItemActivity'),
 });

@@ -3,7 +3,8 @@ import { handlerFor } from '../src/host/azure';
 
 app.http('removeItemActivityReference', {
   methods: ['DELETE'],
-  route: 'beta/me/joinedGroups/{groupId}/drive/activities/{itemActivityOLDId}/driveItem/analytics/itemActivityStats/{itemActivityStatId}/activities/{id}/$ref',
+  route:
+    'beta/me/joinedGroups/{groupId}/drive/activities/{itemActivityOLDId}/driveItem/analytics/itemActivityStats/{itemActivityStatId}/activities/{id}/$ref',
   authLevel: 'anonymous',
   handler: handlerFor('removeItemActivityReference'),
 });

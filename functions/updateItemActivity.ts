@@ -3,7 +3,8 @@ import { handlerFor } from '../src/host/azure';
 
 app.http('updateItemActivity', {
   methods: ['PATCH'],
-  route: 'beta/me/joinedGroups/{groupId}/drive/activities/{itemActivityOLDId}/driveItem/analytics/itemActivityStats/{itemActivityStatId}/activities/{id}',
+  route:
+    'beta/me/joinedGroups/{groupId}/drive/activities/{itemActivityOLDId}/driveItem/analytics/itemActivityStats/{itemActivityStatId}/activities/{id}',
   authLevel: 'anonymous',
   handler: handlerFor('updateItemActivity'),
 });

@@ -20,7 +20,8 @@ export function createTelemetry(config: Config): TelemetrySink {
   const { connectionString, identityClientId } = config.telemetry;
   return new ApplicationInsightsSink({
     connectionString,
-    credential: identityClientId === undefined ? undefined : new ManagedIdentityCredential({ clientId: identityClientId }),
+    credential:
+      identityClientId === undefined ? undefined : new ManagedIdentityCredential({ clientId: identityClientId }),
   });
 }
 
@@ -37,8 +38,14 @@ export function createServices(
     stores: {
       activityStatistics: new EntityStore(database.container('activityStatistics'), activityStatistics),
       itemActivities: new ItemActivityStore(database.container('itemActivities'), itemActivity),
-      office365ActivationCounts: new EntityStore(database.container('office365ActivationCounts'), office365ActivationCounts),
-      office365ActiveUserCounts: new EntityStore(database.container('office365ActiveUserCounts'), office365ActiveUserCounts),
+      office365ActivationCounts: new EntityStore(
+        database.container('office365ActivationCounts'),
+        office365ActivationCounts,
+      ),
+      office365ActiveUserCounts: new EntityStore(
+        database.container('office365ActiveUserCounts'),
+        office365ActiveUserCounts,
+      ),
     },
   };
 }

@@ -87,7 +87,10 @@ const environment = z.object({
   WEBSITE_SITE_NAME: optionalText,
   AZURE_CLIENT_ID: optionalText.pipe(guid.optional()),
   APPLICATIONINSIGHTS_CONNECTION_STRING: optionalText.pipe(
-    z.string().regex(/InstrumentationKey=[^;]+/i, 'must hold an InstrumentationKey').optional(),
+    z
+      .string()
+      .regex(/InstrumentationKey=[^;]+/i, 'must hold an InstrumentationKey')
+      .optional(),
   ),
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: optionalText.pipe(
     z
@@ -121,10 +124,22 @@ export class ConfigError extends Error {
  * The settings a deployed app must have (its Bicep sets each of them; a test checks that). The platform's
  * own settings (AzureWebJobsStorage__*, APPLICATIONINSIGHTS_*) are not the app's.
  */
-export const AZURE_REQUIRED_SETTINGS = ['COSMOS_ENDPOINT', 'COSMOS_DATABASE', 'AZURE_CLIENT_ID', 'AUTH_AUDIENCE'] as const;
+export const AZURE_REQUIRED_SETTINGS = [
+  'COSMOS_ENDPOINT',
+  'COSMOS_DATABASE',
+  'AZURE_CLIENT_ID',
+  'AUTH_AUDIENCE',
+] as const;
 
 /** Settings a deployed app reads when present. */
-export const AZURE_OPTIONAL_SETTINGS = ['AUTH_ALLOWED_TENANTS', 'AUTH_JWKS_URI', 'AUTH_CLOCK_SKEW_SECONDS', 'AUTH_TOKEN_CACHE_SIZE', 'COSMOS_REQUEST_TIMEOUT_MS', 'MAX_REQUEST_BODY_BYTES'] as const;
+export const AZURE_OPTIONAL_SETTINGS = [
+  'AUTH_ALLOWED_TENANTS',
+  'AUTH_JWKS_URI',
+  'AUTH_CLOCK_SKEW_SECONDS',
+  'AUTH_TOKEN_CACHE_SIZE',
+  'COSMOS_REQUEST_TIMEOUT_MS',
+  'MAX_REQUEST_BODY_BYTES',
+] as const;
 
 /** Parses the settings from `env`; throws a ConfigError naming every bad variable. */
 export function parseConfig(env: Record<string, string | undefined>): Config {
@@ -160,7 +175,10 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     telemetry:
       e.APPLICATIONINSIGHTS_CONNECTION_STRING === undefined
         ? undefined
-        : { connectionString: e.APPLICATIONINSIGHTS_CONNECTION_STRING, identityClientId: telemetryClient?.toLowerCase() },
+        : {
+            connectionString: e.APPLICATIONINSIGHTS_CONNECTION_STRING,
+            identityClientId: telemetryClient?.toLowerCase(),
+          },
     cosmos: {
       endpoint: e.COSMOS_ENDPOINT,
       key: e.COSMOS_KEY,

@@ -141,7 +141,9 @@ export class ApplicationInsightsSink implements TelemetrySink {
     } catch (error) {
       if (!this.warned) {
         this.warned = true;
-        (this.options.log ?? console.warn)(`telemetry: ${batch.length} events dropped: ${error instanceof Error ? error.message : String(error)}`);
+        (this.options.log ?? console.warn)(
+          `telemetry: ${batch.length} events dropped: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
     }
   }

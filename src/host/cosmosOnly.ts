@@ -14,7 +14,12 @@ const settings = z.object({
 async function main(): Promise<void> {
   const { COSMOS_PORT, COSMOS_DATABASE } = settings.parse(process.env);
   const cosmos = await startEmbeddedCosmos(COSMOS_PORT);
-  const client = createCosmosClient({ endpoint: cosmos.endpoint, key: cosmos.key, database: COSMOS_DATABASE, requestTimeoutMs: 10_000 });
+  const client = createCosmosClient({
+    endpoint: cosmos.endpoint,
+    key: cosmos.key,
+    database: COSMOS_DATABASE,
+    requestTimeoutMs: 10_000,
+  });
   await ensureDatabase(client, COSMOS_DATABASE);
   client.dispose();
   console.log(`embedded Cosmos DB on ${cosmos.endpoint} (database '${COSMOS_DATABASE}'); key: ${cosmos.key}`);

@@ -7,13 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import {
-  type HttpHandler,
-  HttpRequest,
-  HttpResponse,
-  InvocationContext,
-  type LogLevel,
-} from '@azure/functions';
+import { type HttpHandler, HttpRequest, HttpResponse, InvocationContext, type LogLevel } from '@azure/functions';
 import { createServices } from '../app';
 import { createAuthenticator } from '../auth/authentication';
 import type { Config } from '../config';
@@ -114,7 +108,10 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
 
   const listener = (request: IncomingMessage, response: ServerResponse): void => {
     void (async () => {
-      const url = new URL(request.url ?? '/', `${options.tls === undefined ? 'http' : 'https'}://${request.headers.host ?? 'localhost'}`);
+      const url = new URL(
+        request.url ?? '/',
+        `${options.tls === undefined ? 'http' : 'https'}://${request.headers.host ?? 'localhost'}`,
+      );
       const method = request.method ?? 'GET';
       const match = routes.match(method, url.pathname.slice(1));
       const body = await readBody(request, config.maxBodyBytes + 1);
@@ -141,7 +138,9 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     });
   };
   const server: Server =
-    options.tls === undefined ? createServer({ keepAlive: true }, listener) : createTlsServer({ ...options.tls, keepAlive: true }, listener);
+    options.tls === undefined
+      ? createServer({ keepAlive: true }, listener)
+      : createTlsServer({ ...options.tls, keepAlive: true }, listener);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -19,12 +19,19 @@ const options = z
     user: guid.optional(),
     scopes: names,
     roles: names,
-    minutes: z.coerce.number().int().min(1).max(24 * 60).default(60),
+    minutes: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .default(60),
   })
   .refine((o) => o.user !== undefined || o.scopes.length === 0, {
     message: '--scopes needs --user (an app-only token carries --roles only)',
   })
-  .refine((o) => o.user !== undefined || o.roles.length > 0, { message: 'give --user (delegated) or --roles (app-only)' });
+  .refine((o) => o.user !== undefined || o.roles.length > 0, {
+    message: 'give --user (delegated) or --roles (app-only)',
+  });
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -39,7 +46,9 @@ async function main(): Promise<void> {
   });
   const parsed = options.safeParse(values);
   if (!parsed.success) {
-    console.error(`token: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'options'}: ${i.message}`).join('; ')}`);
+    console.error(
+      `token: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'options'}: ${i.message}`).join('; ')}`,
+    );
     process.exit(2);
   }
   const { tenant, user, scopes, roles, minutes } = parsed.data;

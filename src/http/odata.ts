@@ -35,7 +35,12 @@ function selected(data: JsonObject, select: readonly string[] | undefined): Json
 
 /** An entity of a collection: `@odata.type`, `@odata.etag`, `id` and its (selected) properties. Nothing of the store. */
 export function entityItem(entity: StoredEntity, select?: readonly string[]): JsonObject {
-  return { '@odata.type': odataTypeOf(entity.type), '@odata.etag': etagOf(entity), id: entity.id, ...selected(entity.data, select) };
+  return {
+    '@odata.type': odataTypeOf(entity.type),
+    '@odata.etag': etagOf(entity),
+    id: entity.id,
+    ...selected(entity.data, select),
+  };
 }
 
 /** An entity as Graph returns it on its own: its context first. */
@@ -44,7 +49,12 @@ export function entityRepresentation(contextUrl: string, entity: StoredEntity, s
 }
 
 /** The `@odata.context` of a collection (or, with `entity`, of one of its entities), noting a `$select`. */
-export function contextUrl(url: URL, collectionPath: string, select: readonly string[] | undefined, entity: boolean): string {
+export function contextUrl(
+  url: URL,
+  collectionPath: string,
+  select: readonly string[] | undefined,
+  entity: boolean,
+): string {
   const projection = select === undefined ? '' : `(${select.join(',')})`;
   return `${serviceRoot(url)}/$metadata#${collectionPath}${projection}${entity ? '/$entity' : ''}`;
 }

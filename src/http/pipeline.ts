@@ -85,7 +85,11 @@ function checkPathIds(params: Readonly<Record<string, string>>): void {
   for (const [name, value] of Object.entries(params)) {
     if (!isEntityId(value)) {
       throw new BadRequestError(`The key '${name}' in the URL is not a valid id.`, [
-        { code: 'invalidValue', target: name, message: 'An id has 1 to 255 characters and none of / \\ ? # or control characters.' },
+        {
+          code: 'invalidValue',
+          target: name,
+          message: 'An id has 1 to 255 characters and none of / \\ ? # or control characters.',
+        },
       ]);
     }
   }
@@ -103,7 +107,8 @@ function faultResponse(correlation: Correlation, context: InvocationContext, err
 
 function failureResponse(correlation: Correlation, context: InvocationContext, error: unknown): HttpResponseInit {
   if (error instanceof ServiceError) {
-    if (error.status >= 500) context.warn(`request-id ${correlation.requestId}: ${error.code}: ${ensureError(error.cause ?? error).message}`);
+    if (error.status >= 500)
+      context.warn(`request-id ${correlation.requestId}: ${error.code}: ${ensureError(error.cause ?? error).message}`);
     return errorResponse(correlation, error);
   }
   return faultResponse(correlation, context, error);

@@ -5,7 +5,8 @@
 import type { HttpResponseInit } from '@azure/functions';
 import type { ServiceError } from '../errors';
 
-export const JSON_CONTENT_TYPE = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
+export const JSON_CONTENT_TYPE =
+  'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
 
 /** Correlation for one request: a new `request-id` and the client's `client-request-id` (or the same). */
 export interface Correlation {
@@ -57,10 +58,18 @@ export function textResponse(
   text: { contentType: string; content: string },
   headers: Record<string, string> = {},
 ): HttpResponseInit {
-  return { status, headers: { ...commonHeaders(correlation), 'Content-Type': text.contentType, ...headers }, body: text.content };
+  return {
+    status,
+    headers: { ...commonHeaders(correlation), 'Content-Type': text.contentType, ...headers },
+    body: text.content,
+  };
 }
 
-export function emptyResponse(correlation: Correlation, status: number, headers: Record<string, string> = {}): HttpResponseInit {
+export function emptyResponse(
+  correlation: Correlation,
+  status: number,
+  headers: Record<string, string> = {},
+): HttpResponseInit {
   return { status, headers: { ...commonHeaders(correlation), ...headers } };
 }
 

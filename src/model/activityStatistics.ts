@@ -86,7 +86,11 @@ function buildEntitySchema(type: StatisticsType): z.ZodType<StatisticsData> {
   return z
     .strictObject({ ...baseShape, ...durationShape(type) })
     .superRefine(endNotBeforeStart)
-    .transform((data): StatisticsData => ({ ...data, activity: data.activity ?? null, timeZoneUsed: data.timeZoneUsed ?? null }));
+    .transform((data): StatisticsData => ({
+      ...data,
+      activity: data.activity ?? null,
+      timeZoneUsed: data.timeZoneUsed ?? null,
+    }));
 }
 
 const entitySchemas = new Map(CONCRETE_TYPES.map((type) => [type, buildEntitySchema(type)]));
@@ -125,7 +129,11 @@ function resolveType(odataType: unknown, properties: JsonObject): TypeResolution
     if (activity.success && activity.data !== expected) {
       return {
         type: undefined,
-        details: [activityDetail(`The activity '${activity.data}' does not match '${odataTypeOf(named)}', whose activity is '${expected}'.`)],
+        details: [
+          activityDetail(
+            `The activity '${activity.data}' does not match '${odataTypeOf(named)}', whose activity is '${expected}'.`,
+          ),
+        ],
       };
     }
     // An invalid activity is reported by the entity schema.

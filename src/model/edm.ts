@@ -102,8 +102,6 @@ export function isEntityId(value: string): boolean {
   return value.length >= 1 && value.length <= 255 && !FORBIDDEN_ID_CHARACTERS.test(value);
 }
 
-export const entityId = z
-  .string({ error: (issue) => literalMessage(issue.input, 'Edm.String') })
-  .refine(isEntityId, {
-    error: 'An id has 1 to 255 characters and none of / \\ ? # or control characters.',
-  });
+export const entityId = z.string({ error: (issue) => literalMessage(issue.input, 'Edm.String') }).refine(isEntityId, {
+  error: 'An id has 1 to 255 characters and none of / \\ ? # or control characters.',
+});

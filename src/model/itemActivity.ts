@@ -89,7 +89,11 @@ export const itemActivity: ResourceDefinition = {
       id: { type: 'string', path: 'c.id', indexPath: '/id' },
       activityDateTime: { type: 'dateTimeOffset', path: 'c.idx.activityDateTime', indexPath: '/idx/activityDateTime' },
       'actor/user/id': { type: 'string', path: 'c.idx.actorUserId', indexPath: '/idx/actorUserId' },
-      'actor/user/displayName': { type: 'string', path: 'c.idx.actorUserDisplayName', indexPath: '/idx/actorUserDisplayName' },
+      'actor/user/displayName': {
+        type: 'string',
+        path: 'c.idx.actorUserDisplayName',
+        indexPath: '/idx/actorUserDisplayName',
+      },
     },
     // Open type: declared and dynamic properties can be selected.
     isSelectable: (name) => DYNAMIC_NAME.test(name),

@@ -14,7 +14,9 @@ export const ACTIVE_USER_COUNTS_TYPE = 'office365ActiveUserCounts';
 
 /** A name-based UUID (version 5 layout over SHA-256) of a row's key properties: the same key, the same id. */
 export function deterministicId(typeName: string, keyParts: readonly string[]): string {
-  const hash = createHash('sha256').update(JSON.stringify([typeName, ...keyParts]), 'utf8').digest();
+  const hash = createHash('sha256')
+    .update(JSON.stringify([typeName, ...keyParts]), 'utf8')
+    .digest();
   hash[6] = ((hash[6] ?? 0) & 0x0f) | 0x50;
   hash[8] = ((hash[8] ?? 0) & 0x3f) | 0x80;
   const hex = hash.subarray(0, 16).toString('hex');
@@ -83,11 +85,17 @@ const COUNT = 'int64';
 export const office365ActivationCounts = closedRow(
   ACTIVATION_COUNTS_TYPE,
   activationCountsShape,
-  { reportRefreshDate: 'date', productType: 'string', windows: COUNT, mac: COUNT, android: COUNT, ios: COUNT, windows10Mobile: COUNT },
-  (row) => [
-  String(row.reportRefreshDate),
-  String(row.productType),
-]);
+  {
+    reportRefreshDate: 'date',
+    productType: 'string',
+    windows: COUNT,
+    mac: COUNT,
+    android: COUNT,
+    ios: COUNT,
+    windows10Mobile: COUNT,
+  },
+  (row) => [String(row.reportRefreshDate), String(row.productType)],
+);
 
 export const office365ActiveUserCounts = closedRow(
   ACTIVE_USER_COUNTS_TYPE,
@@ -104,8 +112,5 @@ export const office365ActiveUserCounts = closedRow(
     yammer: COUNT,
     teams: COUNT,
   },
-  (row) => [
-  String(row.reportRefreshDate),
-  String(row.reportDate),
-  String(row.reportPeriod),
-]);
+  (row) => [String(row.reportRefreshDate), String(row.reportDate), String(row.reportPeriod)],
+);

@@ -33,16 +33,18 @@ export function typeNameOf(value: unknown): string | undefined {
  */
 export function nestedODataType(allowed?: readonly string[]) {
   const expected = allowed === undefined ? 'a microsoft.graph type' : allowed.map(odataTypeOf).join(' or ');
-  return z
-    .unknown()
-    .transform((value, ctx) => {
-      const name = typeNameOf(value);
-      if (name === undefined || (allowed !== undefined && !allowed.includes(name))) {
-        ctx.addIssue({ code: 'custom', input: value, message: `${literalMessage(value, 'Edm.String')} Expected ${expected}.` });
-        return z.NEVER;
-      }
-      return odataTypeOf(name);
-    });
+  return z.unknown().transform((value, ctx) => {
+    const name = typeNameOf(value);
+    if (name === undefined || (allowed !== undefined && !allowed.includes(name))) {
+      ctx.addIssue({
+        code: 'custom',
+        input: value,
+        message: `${literalMessage(value, 'Edm.String')} Expected ${expected}.`,
+      });
+      return z.NEVER;
+    }
+    return odataTypeOf(name);
+  });
 }
 
 /** Annotations the server computes: a client may echo them back (e.g. a GET body re-posted); they are ignored. */
@@ -117,11 +119,19 @@ export interface ResourceDefinition<D extends JsonObject = JsonObject> {
 const ID_PROPERTY: QueryableProperty = { type: 'string', path: 'c.id', indexPath: '/id' };
 
 /** `id` and the named properties of `data`, as stored under `data`. */
-export function queryableData(properties: Readonly<Record<string, PropertyType>>, members: Readonly<Record<string, readonly string[]>> = {}): Queryable {
+export function queryableData(
+  properties: Readonly<Record<string, PropertyType>>,
+  members: Readonly<Record<string, readonly string[]>> = {},
+): Queryable {
   const queryable: Record<string, QueryableProperty> = { id: ID_PROPERTY };
   for (const [name, type] of Object.entries(properties)) {
     const enumMembers = members[name];
-    queryable[name] = { type, path: `c.data.${name}`, indexPath: `/data/${name}`, ...(enumMembers === undefined ? {} : { members: enumMembers }) };
+    queryable[name] = {
+      type,
+      path: `c.data.${name}`,
+      indexPath: `/data/${name}`,
+      ...(enumMembers === undefined ? {} : { members: enumMembers }),
+    };
   }
   return queryable;
 }
@@ -193,9 +203,7 @@ export function applyPatch<D extends JsonObject>(
   const typeName = `${GRAPH_NAMESPACE}.${stored.type}`;
   const details = [...split.details];
   if (split.odataType !== undefined && typeNameOf(split.odataType) !== stored.type) {
-    details.push(
-      typeDetail(`The type of an entity cannot change: this entity is '${odataTypeOf(stored.type)}'.`),
-    );
+    details.push(typeDetail(`The type of an entity cannot change: this entity is '${odataTypeOf(stored.type)}'.`));
   }
   if (split.properties.id !== undefined && split.properties.id !== stored.id) {
     details.push({ code: 'invalidValue', target: 'id', message: "The property 'id' cannot be changed." });
@@ -214,17 +222,26 @@ export function applyPatch<D extends JsonObject>(
   }
   if (details.length > 0 || !patch.success) throw invalidBody(details);
 
-  const merged = definition.entitySchema(stored.type).safeParse({ ...stored.data, ...patch.data }, { reportInput: true });
+  const merged = definition
+    .entitySchema(stored.type)
+    .safeParse({ ...stored.data, ...patch.data }, { reportInput: true });
   if (!merged.success) throw invalidBody(issuesToDetails(merged.error.issues, typeName));
   return { type: stored.type, id: stored.id, data: definition.complete(stored.type, merged.data) };
 }
 
 /** Decodes an entity read from the store; a stored document that does not decode is a server fault. */
-export function decodeStored<D extends JsonObject>(definition: ResourceDefinition<D>, type: string, id: string, data: unknown): Entity<D> {
+export function decodeStored<D extends JsonObject>(
+  definition: ResourceDefinition<D>,
+  type: string,
+  id: string,
+  data: unknown,
+): Entity<D> {
   const parsed = definition.concreteTypes.includes(type) ? definition.entitySchema(type).safeParse(data) : undefined;
   if (parsed === undefined) throw new Error(`A stored ${definition.baseType} '${id}' has an unknown type '${type}'.`);
   if (!parsed.success) {
-    throw new Error(`A stored ${definition.baseType} '${id}' of type '${type}' does not decode: ${parsed.error.message}`);
+    throw new Error(
+      `A stored ${definition.baseType} '${id}' of type '${type}' does not decode: ${parsed.error.message}`,
+    );
   }
   return { type, id, data: parsed.data };
 }

@@ -34,7 +34,12 @@ type Literal =
 export type FilterExpression =
   | { readonly kind: 'and' | 'or'; readonly left: FilterExpression; readonly right: FilterExpression }
   | { readonly kind: 'not'; readonly operand: FilterExpression }
-  | { readonly kind: 'compare'; readonly operator: ComparisonOperator; readonly property: string; readonly literal: Literal };
+  | {
+      readonly kind: 'compare';
+      readonly operator: ComparisonOperator;
+      readonly property: string;
+      readonly literal: Literal;
+    };
 
 type Token =
   | { readonly kind: 'open' | 'close' | 'comma' }
@@ -46,7 +51,9 @@ const MAX_FILTER_LENGTH = 2048;
 const MAX_DEPTH = 16;
 
 function filterError(message: string): BadRequestError {
-  return new BadRequestError(`Invalid $filter: ${message}`, [{ code: 'invalidQueryOption', target: '$filter', message }]);
+  return new BadRequestError(`Invalid $filter: ${message}`, [
+    { code: 'invalidQueryOption', target: '$filter', message },
+  ]);
 }
 
 const TOKEN = new RegExp(
@@ -161,17 +168,24 @@ class Parser {
     const subject = this.tokens[this.position];
     const operator = this.tokens[this.position + 1];
     const object = this.tokens[this.position + 2];
-    if (subject?.kind !== 'word') throw filterError(`expected a property name, found '${subject === undefined ? 'the end' : describe(subject)}'.`);
+    if (subject?.kind !== 'word')
+      throw filterError(`expected a property name, found '${subject === undefined ? 'the end' : describe(subject)}'.`);
     if (operator?.kind === 'open') throw filterError(`the function '${subject.text}' is not supported.`);
     const property = this.properties[subject.text];
     if (property === undefined) throw filterError(`the property '${subject.text}' cannot be filtered on.`);
     if (operator?.kind !== 'word' || !COMPARISONS.has(operator.text)) {
       throw filterError(`expected one of eq, ne, gt, ge, lt, le after '${subject.text}'.`);
     }
-    if (object?.kind !== 'literal') throw filterError(`expected a literal value after '${subject.text} ${operator.text}'.`);
+    if (object?.kind !== 'literal')
+      throw filterError(`expected a literal value after '${subject.text} ${operator.text}'.`);
     this.position += 3;
     const comparison = operator.text as ComparisonOperator;
-    return { kind: 'compare', operator: comparison, property: subject.text, literal: checkLiteral(subject.text, property, comparison, object) };
+    return {
+      kind: 'compare',
+      operator: comparison,
+      property: subject.text,
+      literal: checkLiteral(subject.text, property, comparison, object),
+    };
   }
 }
 
@@ -181,7 +195,12 @@ function describe(token: Token): string {
 }
 
 /** The literal, checked against the property's type (and normalized where the store normalizes). */
-function checkLiteral(name: string, property: QueryableProperty, operator: ComparisonOperator, token: Token & { kind: 'literal' }): Literal {
+function checkLiteral(
+  name: string,
+  property: QueryableProperty,
+  operator: ComparisonOperator,
+  token: Token & { kind: 'literal' },
+): Literal {
   const { literal } = token;
   if (literal.kind === 'null') {
     if (operator !== 'eq' && operator !== 'ne') throw filterError(`null can only be compared with eq or ne.`);
@@ -222,7 +241,8 @@ export function normalizeDateTimeOffset(value: string): string {
 }
 
 export function parseFilter(source: string, properties: Queryable): FilterExpression {
-  if (source.length > MAX_FILTER_LENGTH) throw filterError(`the expression is longer than ${MAX_FILTER_LENGTH} characters.`);
+  if (source.length > MAX_FILTER_LENGTH)
+    throw filterError(`the expression is longer than ${MAX_FILTER_LENGTH} characters.`);
   return new Parser(tokenize(source), properties).parse();
 }
 

@@ -32,7 +32,9 @@ export interface QueryShape {
 }
 
 function optionError(option: string, message: string): BadRequestError {
-  return new BadRequestError(`Invalid ${option}: ${message}`, [{ code: 'invalidQueryOption', target: option, message }]);
+  return new BadRequestError(`Invalid ${option}: ${message}`, [
+    { code: 'invalidQueryOption', target: option, message },
+  ]);
 }
 
 /** The one value of an option (OData names are case-insensitive); two values are a 400. */
@@ -60,7 +62,8 @@ function parseSelect(value: string | undefined, shape: QueryShape): string[] | u
   if (value === undefined) return undefined;
   const names = value.split(',').map((name) => name.trim());
   for (const name of names) {
-    if (name === '' || !shape.isSelectable(name)) throw optionError('$select', `'${name.slice(0, 64)}' cannot be selected.`);
+    if (name === '' || !shape.isSelectable(name))
+      throw optionError('$select', `'${name.slice(0, 64)}' cannot be selected.`);
   }
   return [...new Set(names)];
 }
@@ -72,7 +75,10 @@ function parseOrderBy(value: string | undefined, shape: QueryShape): OrderBy | u
   const match = /^([A-Za-z_][A-Za-z0-9_/]*)(?:\s+(asc|desc))?$/.exec(clauses[0] ?? '');
   const property = match?.[1];
   if (property === undefined || shape.queryable[property] === undefined) {
-    throw optionError('$orderby', `'${(clauses[0] ?? '').slice(0, 64)}' is not a property this collection can be ordered by.`);
+    throw optionError(
+      '$orderby',
+      `'${(clauses[0] ?? '').slice(0, 64)}' is not a property this collection can be ordered by.`,
+    );
   }
   return { property, descending: match?.[2] === 'desc' };
 }
@@ -98,9 +104,11 @@ function decodeSkipToken(value: string | undefined, query: URLSearchParams): str
   } catch {
     throw optionError('$skiptoken', 'the token is not one this service issued.');
   }
-  if (typeof token !== 'object' || token === null) throw optionError('$skiptoken', 'the token is not one this service issued.');
+  if (typeof token !== 'object' || token === null)
+    throw optionError('$skiptoken', 'the token is not one this service issued.');
   const { c, h } = token as { c?: unknown; h?: unknown };
-  if (typeof c !== 'string' || typeof h !== 'string') throw optionError('$skiptoken', 'the token is not one this service issued.');
+  if (typeof c !== 'string' || typeof h !== 'string')
+    throw optionError('$skiptoken', 'the token is not one this service issued.');
   if (h !== fingerprint(single(query, '$filter'), single(query, '$orderby'))) {
     throw optionError('$skiptoken', 'the token belongs to another $filter or $orderby.');
   }
@@ -128,6 +136,8 @@ export function parseSelectOption(query: URLSearchParams, shape: QueryShape): re
 export function nextLink(url: URL, continuation: string): string {
   const params = [...url.searchParams.entries()].filter(([name]) => name.toLowerCase() !== '$skiptoken');
   params.push(['$skiptoken', encodeSkipToken(continuation, url.searchParams)]);
-  const query = params.map(([name, value]) => `${encodeURIComponent(name).replace(/^%24/, '$')}=${encodeURIComponent(value)}`).join('&');
+  const query = params
+    .map(([name, value]) => `${encodeURIComponent(name).replace(/^%24/, '$')}=${encodeURIComponent(value)}`)
+    .join('&');
   return `${url.origin}${url.pathname}?${query}`;
 }

@@ -167,7 +167,12 @@ export function updateOperation(collection: CollectionDeclaration): Operation {
         if (!ifMatchAdmits(ifMatch, stored)) throw new PreconditionFailedError();
         const updated = applyPatch(collection.definition, stored, input.body ?? {});
         try {
-          return entityResult(collection, input, 200, await store.replace(input.scope, updated, stored.etag, input.meter));
+          return entityResult(
+            collection,
+            input,
+            200,
+            await store.replace(input.scope, updated, stored.etag, input.meter),
+          );
         } catch (error) {
           // A concurrent writer won: retry on the new version, unless the client pinned one.
           if (!(error instanceof PreconditionFailedError) || ifMatch !== null || attempt >= PATCH_ATTEMPTS) throw error;

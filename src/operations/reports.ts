@@ -30,7 +30,8 @@ interface ReportDeclaration {
   filterFor(params: Readonly<Record<string, string>>): FilterExpression | undefined;
 }
 
-const columns = (pairs: [string, string][]): ReportColumn[] => pairs.map(([header, property]) => ({ header, property }));
+const columns = (pairs: [string, string][]): ReportColumn[] =>
+  pairs.map(([header, property]) => ({ header, property }));
 
 /** Graph's period parameter and the day count its rows carry. */
 const PERIODS: Readonly<Record<string, string>> = { D7: '7', D30: '30', D90: '90', D180: '180' };
@@ -140,7 +141,11 @@ async function latestRows(report: ReportDeclaration, input: OperationInput): Pro
   return rows;
 }
 
-function reportResult(report: ReportDeclaration, input: OperationInput, rows: readonly StoredEntity[]): OperationResult {
+function reportResult(
+  report: ReportDeclaration,
+  input: OperationInput,
+  rows: readonly StoredEntity[],
+): OperationResult {
   const format = input.query.get('$format');
   if (format === 'application/json') {
     return {
@@ -183,4 +188,7 @@ function reportOperation(report: ReportDeclaration): Operation {
   };
 }
 
-export const REPORT_OPERATIONS: readonly Operation[] = [reportOperation(activationCounts), reportOperation(activeUserCounts)];
+export const REPORT_OPERATIONS: readonly Operation[] = [
+  reportOperation(activationCounts),
+  reportOperation(activeUserCounts),
+];

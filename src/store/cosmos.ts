@@ -17,7 +17,9 @@ export function createCosmosClient(settings: CosmosConnection): CosmosClient {
     ...(settings.key === undefined
       ? {
           aadCredentials: new DefaultAzureCredential(
-            settings.managedIdentityClientId === undefined ? {} : { managedIdentityClientId: settings.managedIdentityClientId },
+            settings.managedIdentityClientId === undefined
+              ? {}
+              : { managedIdentityClientId: settings.managedIdentityClientId },
           ),
         }
       : { key: settings.key }),

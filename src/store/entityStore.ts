@@ -135,12 +135,22 @@ export class EntityStore<D extends JsonObject = JsonObject> {
   }
 
   protected documentOf(location: Location, entity: Entity<D>, extra: JsonObject = {}): JsonObject {
-    const document: JsonObject = { id: entity.id, pk: location.pk, tenantId: location.tenantId, type: entity.type, data: entity.data };
+    const document: JsonObject = {
+      id: entity.id,
+      pk: location.pk,
+      tenantId: location.tenantId,
+      type: entity.type,
+      data: entity.data,
+    };
     if (this.definition.indexValues !== undefined) document.idx = this.definition.indexValues(entity.data);
     return { ...document, ...extra };
   }
 
-  protected async readDocument(location: Location, id: string, meter: RequestMeter): Promise<StoredDocument | undefined> {
+  protected async readDocument(
+    location: Location,
+    id: string,
+    meter: RequestMeter,
+  ): Promise<StoredDocument | undefined> {
     const response = await guarded(() => this.container.item(id, location.pk).read());
     meter.add(response.requestCharge);
     if (response.statusCode === 404 || response.resource === undefined) return undefined;
@@ -181,7 +191,11 @@ export class EntityStore<D extends JsonObject = JsonObject> {
   }
 
   /** Creates or replaces the entity with this id (contract: create is an upsert keyed by the natural id). */
-  async upsert(scope: PartitionScope, entity: Entity<D>, meter: RequestMeter): Promise<{ created: boolean; entity: StoredEntity<D> }> {
+  async upsert(
+    scope: PartitionScope,
+    entity: Entity<D>,
+    meter: RequestMeter,
+  ): Promise<{ created: boolean; entity: StoredEntity<D> }> {
     const location = locationOf(scope);
     const written = await this.writeDocument('upsert', location, this.documentOf(location, entity), meter);
     return { created: written.created, entity: this.entityOf(written.document) };
@@ -203,7 +217,11 @@ export class EntityStore<D extends JsonObject = JsonObject> {
    * One page of the partition's entities. The condition is always ANDed with the partition key and the tenant
    * in the WHERE clause: the query is single-partition even where the partitionKey option is ignored.
    */
-  async list(scope: PartitionScope, query: ListQuery, meter: RequestMeter): Promise<{ items: StoredEntity<D>[]; continuation: string | undefined }> {
+  async list(
+    scope: PartitionScope,
+    query: ListQuery,
+    meter: RequestMeter,
+  ): Promise<{ items: StoredEntity<D>[]; continuation: string | undefined }> {
     const location = locationOf(scope);
     const spec = this.querySpec(location, 'SELECT * FROM c', query.filter, query.orderBy);
     const iterator = this.container.items.query(spec, {
@@ -236,22 +254,39 @@ export class EntityStore<D extends JsonObject = JsonObject> {
   async count(scope: PartitionScope, filter: SqlCondition | undefined, meter: RequestMeter): Promise<number> {
     const location = locationOf(scope);
     const spec = this.querySpec(location, 'SELECT VALUE COUNT(1) FROM c', filter, undefined);
-    const response = await guarded(() => this.container.items.query<number>(spec, { partitionKey: location.pk }).fetchAll());
+    const response = await guarded(() =>
+      this.container.items.query<number>(spec, { partitionKey: location.pk }).fetchAll(),
+    );
     meter.add(response.requestCharge);
-    return z.number().int().parse(response.resources[0] ?? 0);
+    return z
+      .number()
+      .int()
+      .parse(response.resources[0] ?? 0);
   }
 
-  private querySpec(location: Location, select: string, filter: SqlCondition | undefined, orderBy: ListQuery['orderBy']) {
+  private querySpec(
+    location: Location,
+    select: string,
+    filter: SqlCondition | undefined,
+    orderBy: ListQuery['orderBy'],
+  ) {
     const conditions = ['c.pk = @pk', 'c.tenantId = @tenantId'];
     if (filter !== undefined) conditions.push(filter.text);
     let text = `${select} WHERE ${conditions.join(' AND ')}`;
     if (orderBy !== undefined) {
       const direction = orderBy.descending ? 'DESC' : 'ASC';
-      text += orderBy.path === 'c.id' ? ` ORDER BY c.id ${direction}` : ` ORDER BY ${orderBy.path} ${direction}, c.id ${direction}`;
+      text +=
+        orderBy.path === 'c.id'
+          ? ` ORDER BY c.id ${direction}`
+          : ` ORDER BY ${orderBy.path} ${direction}, c.id ${direction}`;
     }
     return {
       query: text,
-      parameters: [{ name: '@pk', value: location.pk }, { name: '@tenantId', value: location.tenantId }, ...(filter?.parameters ?? [])],
+      parameters: [
+        { name: '@pk', value: location.pk },
+        { name: '@tenantId', value: location.tenantId },
+        ...(filter?.parameters ?? []),
+      ],
     };
   }
 }

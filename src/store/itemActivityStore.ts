@@ -62,7 +62,11 @@ export class ItemActivityStore extends EntityStore {
   }
 
   /** Create or replace a contained activity, keeping (and refreshing) the references to it. */
-  override async upsert(scope: PartitionScope, entity: Entity, meter: RequestMeter): Promise<{ created: boolean; entity: StoredEntity }> {
+  override async upsert(
+    scope: PartitionScope,
+    entity: Entity,
+    meter: RequestMeter,
+  ): Promise<{ created: boolean; entity: StoredEntity }> {
     const location = locationOf(scope);
     for (let attempt = 1; ; attempt += 1) {
       const existing = await this.readDocument(location, entity.id, meter);
@@ -80,15 +84,22 @@ export class ItemActivityStore extends EntityStore {
         return { created: existing === undefined, entity: this.entityOf(written.document) };
       } catch (error) {
         // Another writer came first: read again and retry.
-        const raced = error instanceof PreconditionFailedError || error instanceof ConflictError || error instanceof NotFoundError;
+        const raced =
+          error instanceof PreconditionFailedError || error instanceof ConflictError || error instanceof NotFoundError;
         if (!raced || attempt >= RETRIES) throw error;
       }
     }
   }
 
-  override async replace(scope: PartitionScope, entity: Entity, etag: string, meter: RequestMeter): Promise<StoredEntity> {
+  override async replace(
+    scope: PartitionScope,
+    entity: Entity,
+    etag: string,
+    meter: RequestMeter,
+  ): Promise<StoredEntity> {
     const resolved = await this.resolve(locationOf(scope), entity.id, meter);
-    if (resolved === undefined) throw new NotFoundError(`The itemActivity '${entity.id}' does not exist here.`, 'itemNotFound');
+    if (resolved === undefined)
+      throw new NotFoundError(`The itemActivity '${entity.id}' does not exist here.`, 'itemNotFound');
     const { home, document } = resolved;
     const extra = document.referencedBy === undefined ? {} : { referencedBy: document.referencedBy };
     const written = await this.writeDocument('replace', home, this.documentOf(home, entity, extra), meter, etag);
@@ -98,7 +109,8 @@ export class ItemActivityStore extends EntityStore {
 
   override async delete(scope: PartitionScope, id: string, etag: string, meter: RequestMeter): Promise<void> {
     const resolved = await this.resolve(locationOf(scope), id, meter);
-    if (resolved === undefined) throw new NotFoundError(`The itemActivity '${id}' does not exist here.`, 'itemNotFound');
+    if (resolved === undefined)
+      throw new NotFoundError(`The itemActivity '${id}' does not exist here.`, 'itemNotFound');
     await this.deleteDocument(resolved.home, id, meter, etag);
     await this.removeReferences(resolved.document, meter);
   }
@@ -107,13 +119,24 @@ export class ItemActivityStore extends EntityStore {
    * Changes a target's list of referencing partitions, retrying when it changes meanwhile. Its version
    * changes, so every copy is refreshed to carry the new one.
    */
-  private async updateReferencedBy(home: Location, id: string, change: (pks: string[]) => string[], meter: RequestMeter): Promise<void> {
+  private async updateReferencedBy(
+    home: Location,
+    id: string,
+    change: (pks: string[]) => string[],
+    meter: RequestMeter,
+  ): Promise<void> {
     for (let attempt = 1; ; attempt += 1) {
       const target = await this.readDocument(home, id, meter);
       if (target === undefined) return;
       const { _etag, ...rest } = target;
       try {
-        const written = await this.writeDocument('replace', home, { ...rest, referencedBy: change(target.referencedBy ?? []) }, meter, _etag);
+        const written = await this.writeDocument(
+          'replace',
+          home,
+          { ...rest, referencedBy: change(target.referencedBy ?? []) },
+          meter,
+          _etag,
+        );
         await this.refreshReferences(written.document, meter);
         return;
       } catch (error) {
@@ -139,7 +162,8 @@ export class ItemActivityStore extends EntityStore {
     try {
       await this.writeDocument('create', location, copy, meter);
     } catch (error) {
-      if (error instanceof ConflictError) throw new ConflictError(`This collection already holds an itemActivity '${id}'.`);
+      if (error instanceof ConflictError)
+        throw new ConflictError(`This collection already holds an itemActivity '${id}'.`);
       throw error;
     }
     await this.updateReferencedBy(home, id, (pks) => [...new Set([...pks, location.pk])], meter);
@@ -149,9 +173,14 @@ export class ItemActivityStore extends EntityStore {
   async removeReference(scope: PartitionScope, id: string, meter: RequestMeter): Promise<void> {
     const location = locationOf(scope);
     const reference = await this.readDocument(location, id, meter);
-    if (reference?.ref === undefined) throw new NotFoundError(`This collection holds no reference '${id}'.`, 'itemNotFound');
+    if (reference?.ref === undefined)
+      throw new NotFoundError(`This collection holds no reference '${id}'.`, 'itemNotFound');
     await this.deleteDocument(location, id, meter, reference._etag);
-    await this.updateReferencedBy({ pk: reference.ref.pk, tenantId: location.tenantId }, id, (pks) => pks.filter((pk) => pk !== location.pk), meter);
+    await this.updateReferencedBy(
+      { pk: reference.ref.pk, tenantId: location.tenantId },
+      id,
+      (pks) => pks.filter((pk) => pk !== location.pk),
+      meter,
+    );
   }
 }
-

@@ -14,7 +14,10 @@ describe('owners', () => {
     const created = await api.request('POST', '/beta/me/analytics/activityStatistics', { body });
     expect(created.status).toBe(201);
     expect(created.json?.['@odata.context']).toBe(`${api.url}/beta/$metadata#me/analytics/activityStatistics/$entity`);
-    const viaUsers = await api.request('GET', `/beta/users/${DEV_USER.toUpperCase()}/analytics/activityStatistics/focus_2020-01-06_2020-01-10`);
+    const viaUsers = await api.request(
+      'GET',
+      `/beta/users/${DEV_USER.toUpperCase()}/analytics/activityStatistics/focus_2020-01-06_2020-01-10`,
+    );
     expect(viaUsers.status).toBe(200);
     expect(viaUsers.json?.duration).toBe('PT10H');
     expect(viaUsers.json?.['@odata.context']).toBe(
@@ -26,7 +29,10 @@ describe('owners', () => {
     await api.request('POST', '/beta/me/analytics/activityStatistics', { body });
     const id = 'focus_2020-01-06_2020-01-10';
     expect((await api.request('GET', `/beta/users/${OTHER_USER}/analytics/activityStatistics/${id}`)).status).toBe(404);
-    const invited = await api.request('GET', `/beta/invitations/${DEV_USER}/invitedUser/analytics/activityStatistics/${id}`);
+    const invited = await api.request(
+      'GET',
+      `/beta/invitations/${DEV_USER}/invitedUser/analytics/activityStatistics/${id}`,
+    );
     expect(invited.status).toBe(404);
     expect(errorCode(invited)).toBe('itemNotFound');
   });
@@ -38,9 +44,15 @@ describe('owners', () => {
   });
 
   it('creates under an invitation with the seed route', async () => {
-    const response = await api.request('POST', '/beta/invitations/7d0c/invitedUser/analytics/activityStatistics', { body: { ...body, activity: 'Chat' } });
+    const response = await api.request('POST', '/beta/invitations/7d0c/invitedUser/analytics/activityStatistics', {
+      body: { ...body, activity: 'Chat' },
+    });
     expect(response.status).toBe(201);
-    expect(response.json).toMatchObject({ '@odata.type': '#microsoft.graph.chatActivityStatistics', id: 'chat_2020-01-06_2020-01-10', afterHours: 'PT0S' });
+    expect(response.json).toMatchObject({
+      '@odata.type': '#microsoft.graph.chatActivityStatistics',
+      id: 'chat_2020-01-06_2020-01-10',
+      afterHours: 'PT0S',
+    });
   });
 });
 
@@ -51,10 +63,17 @@ describe('upsert by natural id', () => {
     const first = await api.request('POST', path, { body: { ...body, activity: 'Email', duration: 'PT1H' } });
     expect(first.status).toBe(201);
     expect(first.headers.get('location')).toBe(`${api.url}${path}/email_2020-01-06_2020-01-10`);
-    const second = await api.request('POST', path, { body: { ...body, activity: 'Email', duration: 'PT2H', readEmail: 'PT5M' } });
+    const second = await api.request('POST', path, {
+      body: { ...body, activity: 'Email', duration: 'PT2H', readEmail: 'PT5M' },
+    });
     expect(second.status).toBe(200);
     expect(second.headers.get('location')).toBeNull();
-    expect(second.json).toMatchObject({ id: 'email_2020-01-06_2020-01-10', duration: 'PT2H', readEmail: 'PT5M', sentEmail: 'PT0S' });
+    expect(second.json).toMatchObject({
+      id: 'email_2020-01-06_2020-01-10',
+      duration: 'PT2H',
+      readEmail: 'PT5M',
+      sentEmail: 'PT0S',
+    });
     const snapshot = await api.snapshot();
     expect(snapshot.filter((row) => row.includes(`users/${OTHER_USER}|email_2020-01-06_2020-01-10|`))).toHaveLength(1);
   });
@@ -73,11 +92,17 @@ describe('PATCH with If-Match', () => {
   });
 
   it('applies a change when the ETag is current, and answers 412 with the old one, changing nothing', async () => {
-    const updated = await api.request('PATCH', `${path}/${id}`, { body: { organized: 'PT30M' }, headers: { 'if-match': etag } });
+    const updated = await api.request('PATCH', `${path}/${id}`, {
+      body: { organized: 'PT30M' },
+      headers: { 'if-match': etag },
+    });
     expect(updated.status).toBe(200);
     expect(updated.json?.organized).toBe('PT30M');
     const before = await api.snapshot();
-    const stale = await api.request('PATCH', `${path}/${id}`, { body: { organized: 'PT1H' }, headers: { 'if-match': etag } });
+    const stale = await api.request('PATCH', `${path}/${id}`, {
+      body: { organized: 'PT1H' },
+      headers: { 'if-match': etag },
+    });
     expect(stale.status).toBe(412);
     expect(errorCode(stale)).toBe('PreconditionFailed');
     expect(await api.snapshot()).toEqual(before);
@@ -87,7 +112,10 @@ describe('PATCH with If-Match', () => {
   it('accepts *, the weak form, and a list containing the current ETag', async () => {
     const forms = [() => '*', (current: string) => `W/${current}`, (current: string) => `"nope", ${current}`];
     for (const form of forms) {
-      const response = await api.request('PATCH', `${path}/${id}`, { body: { long: 'PT1M' }, headers: { 'if-match': form(etag) } });
+      const response = await api.request('PATCH', `${path}/${id}`, {
+        body: { long: 'PT1M' },
+        headers: { 'if-match': form(etag) },
+      });
       expect(response.status).toBe(200);
       etag = response.headers.get('etag') ?? '';
     }

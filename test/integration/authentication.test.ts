@@ -31,8 +31,15 @@ function validClaims(now = Math.floor(Date.now() / 1000)): Record<string, unknow
   };
 }
 
-function sign(host: TestHost, claims: Record<string, unknown>, key = host.keys.privateKey, kid = host.keys.publicJwk.kid): Promise<string> {
-  return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', typ: 'JWT', ...(kid === undefined ? {} : { kid }) }).sign(key);
+function sign(
+  host: TestHost,
+  claims: Record<string, unknown>,
+  key = host.keys.privateKey,
+  kid = host.keys.publicJwk.kid,
+): Promise<string> {
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'RS256', typ: 'JWT', ...(kid === undefined ? {} : { kid }) })
+    .sign(key);
 }
 
 const now = () => Math.floor(Date.now() / 1000);
@@ -45,7 +52,8 @@ const refusedWith401: [string, (host: TestHost) => Promise<string | undefined>][
   ['alg none', () => Promise.resolve(`Bearer ${base64url({ alg: 'none', typ: 'JWT' })}.${base64url(validClaims())}.`)],
   [
     'an HS256 token',
-    async () => `Bearer ${await new SignJWT(validClaims()).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode('x'.repeat(32)))}`,
+    async () =>
+      `Bearer ${await new SignJWT(validClaims()).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode('x'.repeat(32)))}`,
   ],
   [
     'a key the issuer does not publish',
@@ -56,7 +64,8 @@ const refusedWith401: [string, (host: TestHost) => Promise<string | undefined>][
   ],
   [
     "another key under the issuer's key id",
-    async (host) => `Bearer ${await sign(host, validClaims(), generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey)}`,
+    async (host) =>
+      `Bearer ${await sign(host, validClaims(), generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey)}`,
   ],
   [
     'a tampered payload',
@@ -65,11 +74,24 @@ const refusedWith401: [string, (host: TestHost) => Promise<string | undefined>][
       return `Bearer ${header}.${base64url({ ...validClaims(), scp: 'Reports.ReadWrite.All' })}.${signature}`;
     },
   ],
-  ['a wrong issuer', async (host) => `Bearer ${await sign(host, { ...validClaims(), iss: `https://login.microsoftonline.com/${DEV_TENANT}/v2.0` })}`],
-  ["another tenant's issuer", async (host) => `Bearer ${await sign(host, { ...validClaims(), iss: developmentIssuerFor(OTHER_TENANT) })}`],
+  [
+    'a wrong issuer',
+    async (host) =>
+      `Bearer ${await sign(host, { ...validClaims(), iss: `https://login.microsoftonline.com/${DEV_TENANT}/v2.0` })}`,
+  ],
+  [
+    "another tenant's issuer",
+    async (host) => `Bearer ${await sign(host, { ...validClaims(), iss: developmentIssuerFor(OTHER_TENANT) })}`,
+  ],
   ['a wrong audience', async (host) => `Bearer ${await sign(host, { ...validClaims(), aud: 'api://someone-else' })}`],
-  ['an expired token (past the skew)', async (host) => `Bearer ${await sign(host, { ...validClaims(), exp: now() - 301 })}`],
-  ['nbf in the future (past the skew)', async (host) => `Bearer ${await sign(host, { ...validClaims(), nbf: now() + 400 })}`],
+  [
+    'an expired token (past the skew)',
+    async (host) => `Bearer ${await sign(host, { ...validClaims(), exp: now() - 301 })}`,
+  ],
+  [
+    'nbf in the future (past the skew)',
+    async (host) => `Bearer ${await sign(host, { ...validClaims(), nbf: now() + 400 })}`,
+  ],
   [
     'no exp',
     async (host) => {
@@ -77,15 +99,26 @@ const refusedWith401: [string, (host: TestHost) => Promise<string | undefined>][
       return `Bearer ${await sign(host, claims)}`;
     },
   ],
-  ['a tid that is not a GUID', async (host) => `Bearer ${await sign(host, { ...validClaims(), tid: 'contoso.onmicrosoft.com', iss: developmentIssuerFor('contoso.onmicrosoft.com') })}`],
-  ['a delegated token without an oid', async (host) => `Bearer ${await sign(host, { ...validClaims(), oid: undefined })}`],
+  [
+    'a tid that is not a GUID',
+    async (host) =>
+      `Bearer ${await sign(host, { ...validClaims(), tid: 'contoso.onmicrosoft.com', iss: developmentIssuerFor('contoso.onmicrosoft.com') })}`,
+  ],
+  [
+    'a delegated token without an oid',
+    async (host) => `Bearer ${await sign(host, { ...validClaims(), oid: undefined })}`,
+  ],
 ];
 
 describe('refused with 401 InvalidAuthenticationToken, store unchanged', () => {
   it.each(refusedWith401)('%s', async (_name, authorization) => {
     const header = await authorization(api);
     const before = await api.snapshot();
-    const response = await api.request('POST', REPORTS, { body: row, token: null, headers: header === undefined ? {} : { authorization: header } });
+    const response = await api.request('POST', REPORTS, {
+      body: row,
+      token: null,
+      headers: header === undefined ? {} : { authorization: header },
+    });
     expect(response.status).toBe(401);
     expect(errorCode(response)).toBe('InvalidAuthenticationToken');
     expect(response.headers.get('www-authenticate')).toMatch(/^Bearer realm="graph-analytics-api"/);
@@ -95,7 +128,10 @@ describe('refused with 401 InvalidAuthenticationToken, store unchanged', () => {
 
 describe('within the clock skew', () => {
   it('accepts a token expired less than 5 minutes ago, or not valid for less than 5 minutes yet', async () => {
-    for (const claims of [{ ...validClaims(), exp: now() - 60 }, { ...validClaims(), nbf: now() + 60 }]) {
+    for (const claims of [
+      { ...validClaims(), exp: now() - 60 },
+      { ...validClaims(), nbf: now() + 60 },
+    ]) {
       const response = await api.request('POST', REPORTS, { body: row, token: await sign(api, claims) });
       expect(response.status).toBeLessThan(300);
     }
@@ -103,15 +139,24 @@ describe('within the clock skew', () => {
 
   it('accepts a token whose tid is an upper-case GUID', async () => {
     const tid = DEV_TENANT.toUpperCase();
-    const response = await api.request('POST', REPORTS, { body: row, token: await sign(api, { ...validClaims(), tid, iss: developmentIssuerFor(DEV_TENANT) }) });
+    const response = await api.request('POST', REPORTS, {
+      body: row,
+      token: await sign(api, { ...validClaims(), tid, iss: developmentIssuerFor(DEV_TENANT) }),
+    });
     expect(response.status).toBeLessThan(300);
   });
 });
 
 describe('refused with 403 Authorization_RequestDenied, store unchanged', () => {
   it.each([
-    ['a delegated token without the scope', { tenantId: DEV_TENANT, userId: DEV_USER, scopes: ['Reports.Read.All', 'Analytics.ReadWrite.All'] }],
-    ['an app-only token without the role', { tenantId: DEV_TENANT, roles: ['Reports.Read.All', 'Files.ReadWrite.All'] }],
+    [
+      'a delegated token without the scope',
+      { tenantId: DEV_TENANT, userId: DEV_USER, scopes: ['Reports.Read.All', 'Analytics.ReadWrite.All'] },
+    ],
+    [
+      'an app-only token without the role',
+      { tenantId: DEV_TENANT, roles: ['Reports.Read.All', 'Files.ReadWrite.All'] },
+    ],
     ['a token with neither scopes nor roles', { tenantId: DEV_TENANT, userId: DEV_USER, scopes: [] }],
   ])('%s', async (_name, request) => {
     const before = await api.snapshot();
@@ -134,7 +179,11 @@ describe('tenant allow-list', () => {
   });
 
   it('accepts a tenant on the list', async () => {
-    const token = await restricted.token({ tenantId: OTHER_TENANT, userId: DEV_USER, scopes: ['Reports.ReadWrite.All'] });
+    const token = await restricted.token({
+      tenantId: OTHER_TENANT,
+      userId: DEV_USER,
+      scopes: ['Reports.ReadWrite.All'],
+    });
     expect((await restricted.request('POST', REPORTS, { body: row, token })).status).toBe(201);
   });
 });

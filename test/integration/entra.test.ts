@@ -31,7 +31,11 @@ let keyServer: Server;
 let api: TestHost;
 let first: SigningKey;
 
-function entraToken(key: SigningKey, issuer: (tid: string) => string, claims: Record<string, unknown> = {}): Promise<string> {
+function entraToken(
+  key: SigningKey,
+  issuer: (tid: string) => string,
+  claims: Record<string, unknown> = {},
+): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   const payload = {
     iss: issuer(DEV_TENANT),
@@ -45,7 +49,9 @@ function entraToken(key: SigningKey, issuer: (tid: string) => string, claims: Re
     jti: randomUUID(),
     ...claims,
   };
-  return new SignJWT(payload).setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: key.jwk.kid ?? '' }).sign(key.privateKey);
+  return new SignJWT(payload)
+    .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: key.jwk.kid ?? '' })
+    .sign(key.privateKey);
 }
 
 const v2 = (tid: string) => `https://login.microsoftonline.com/${tid}/v2.0`;
@@ -61,7 +67,10 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => keyServer.listen(0, '127.0.0.1', resolve));
   const { port } = keyServer.address() as AddressInfo;
-  api = await startTestHost({ AUTH_AUDIENCE: AUDIENCE, AUTH_JWKS_URI: `http://127.0.0.1:${port}/common/discovery/v2.0/keys` });
+  api = await startTestHost({
+    AUTH_AUDIENCE: AUDIENCE,
+    AUTH_JWKS_URI: `http://127.0.0.1:${port}/common/discovery/v2.0/keys`,
+  });
 });
 
 afterAll(async () => {
@@ -89,9 +98,14 @@ describe('Microsoft Entra ID tokens', () => {
   });
 
   it('refuses an Entra-signed token for another audience or with a v2 issuer of another tenant', async () => {
-    expect((await api.request('POST', REPORTS, { body: row, token: await entraToken(first, v2, { aud: 'api://other' }) })).status).toBe(401);
+    expect(
+      (await api.request('POST', REPORTS, { body: row, token: await entraToken(first, v2, { aud: 'api://other' }) }))
+        .status,
+    ).toBe(401);
     const otherTenant = () => v2('1a2b3c4d-5e6f-4a8b-9c0d-1e2f3a4b5c6d');
-    expect((await api.request('POST', REPORTS, { body: row, token: await entraToken(first, otherTenant) })).status).toBe(401);
+    expect(
+      (await api.request('POST', REPORTS, { body: row, token: await entraToken(first, otherTenant) })).status,
+    ).toBe(401);
   });
 
   it('fetches the keys again for an unknown key id after the cooldown, and not before', async () => {
@@ -117,7 +131,10 @@ describe('when the key endpoint cannot be reached', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const { port } = closed.address() as AddressInfo;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const unreachable = await startTestHost({ AUTH_AUDIENCE: AUDIENCE, AUTH_JWKS_URI: `http://127.0.0.1:${port}/keys` });
+    const unreachable = await startTestHost({
+      AUTH_AUDIENCE: AUDIENCE,
+      AUTH_JWKS_URI: `http://127.0.0.1:${port}/keys`,
+    });
     try {
       const response = await unreachable.request('POST', REPORTS, { body: row, token: await entraToken(first, v2) });
       expect(response.status).toBe(503);

@@ -17,11 +17,16 @@ async function offer(method: string, path: string, body?: unknown): Promise<Http
   const request = new HttpRequest({
     method,
     url: `https://api.example.net${path}`,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     params: { path: path.slice(1) },
     ...(body === undefined ? {} : { body: { string: JSON.stringify(body) } }),
   });
-  return Promise.resolve(handler(request, new InvocationContext({ functionName: 'unmatchedRoute', logHandler: () => undefined })));
+  return Promise.resolve(
+    handler(request, new InvocationContext({ functionName: 'unmatchedRoute', logHandler: () => undefined })),
+  );
 }
 
 function json(response: HttpResponseInit): Record<string, unknown> {
@@ -40,7 +45,9 @@ describe('the catch-all function', () => {
     const updated = await offer('PATCH', `${path}/${id}`, { teams: 5 });
     expect(updated.status).toBe(200);
     expect(json(updated)).toMatchObject({ id, teams: 5 });
-    expect(json(updated)['@odata.context']).toBe('https://api.example.net/beta/$metadata#reports/office365ActiveUserCounts/$entity');
+    expect(json(updated)['@odata.context']).toBe(
+      'https://api.example.net/beta/$metadata#reports/office365ActiveUserCounts/$entity',
+    );
     const invalid = await offer('PATCH', `${path}/${id}`, { teams: -1 });
     expect(invalid.status).toBe(400);
   });

@@ -88,9 +88,15 @@ describe('Microsoft Graph JavaScript client', () => {
       endDate: '2019-06-17',
       duration: 'PT1H',
     })) as Item;
-    expect(created).toMatchObject({ '@odata.type': '#microsoft.graph.callActivityStatistics', id: 'call_2019-06-16_2019-06-17', activity: 'Call' });
+    expect(created).toMatchObject({
+      '@odata.type': '#microsoft.graph.callActivityStatistics',
+      id: 'call_2019-06-16_2019-06-17',
+      activity: 'Call',
+    });
     for (let i = 0; i < 25; i += 1) {
-      await client.api(rows).post({ reportRefreshDate: '2020-02-02', productType: `Product ${String(i).padStart(2, '0')}`, windows: i });
+      await client
+        .api(rows)
+        .post({ reportRefreshDate: '2020-02-02', productType: `Product ${String(i).padStart(2, '0')}`, windows: i });
     }
   });
 
@@ -107,13 +113,25 @@ describe('Microsoft Graph JavaScript client', () => {
   });
 
   it('filters, selects, orders and counts', async () => {
-    const page = (await client.api(rows).filter('windows ge 20').select(['windows', 'productType']).orderby('windows desc').count(true).get()) as {
+    const page = (await client
+      .api(rows)
+      .filter('windows ge 20')
+      .select(['windows', 'productType'])
+      .orderby('windows desc')
+      .count(true)
+      .get()) as {
       value: Item[];
       '@odata.count': number;
     };
     expect(page['@odata.count']).toBe(5);
     expect(page.value.map((item) => item.windows)).toEqual([24, 23, 22, 21, 20]);
-    expect(Object.keys(page.value[0] ?? {}).sort()).toEqual(['@odata.etag', '@odata.type', 'id', 'productType', 'windows']);
+    expect(Object.keys(page.value[0] ?? {}).sort()).toEqual([
+      '@odata.etag',
+      '@odata.type',
+      'id',
+      'productType',
+      'windows',
+    ]);
   });
 
   it('patches and deletes', async () => {
@@ -136,12 +154,18 @@ describe('Microsoft Graph JavaScript client', () => {
   });
 
   it('adds a reference and calls a report function', async () => {
-    const stat = (id: string) => `/me/joinedGroups/0a0b0c0d-0e0f-4a1b-8c2d-3e4f5a6b7c8d/drive/activities/old/driveItem/analytics/itemActivityStats/${id}/activities`;
+    const stat = (id: string) =>
+      `/me/joinedGroups/0a0b0c0d-0e0f-4a1b-8c2d-3e4f5a6b7c8d/drive/activities/old/driveItem/analytics/itemActivityStats/${id}/activities`;
     const activity = (await client.api(stat('one')).post({ activityDateTime: '2020-01-01T00:00:00Z' })) as Item;
-    await client.api(`${stat('two')}/$ref`).post({ '@odata.id': `${api.url}/beta${stat('one')}/${String(activity.id)}` });
+    await client
+      .api(`${stat('two')}/$ref`)
+      .post({ '@odata.id': `${api.url}/beta${stat('one')}/${String(activity.id)}` });
     const listed = (await client.api(stat('two')).get()) as { value: Item[] };
     expect(listed.value.map((item) => item.id)).toEqual([activity.id]);
-    const csv = (await client.api('/reports/getOffice365ActivationCounts').responseType(ResponseType.TEXT).get()) as string;
+    const csv = (await client
+      .api('/reports/getOffice365ActivationCounts')
+      .responseType(ResponseType.TEXT)
+      .get()) as string;
     expect(csv.split('\r\n')[0]).toBe('Report Refresh Date,Product Type,Windows,Mac,Android,iOS,Windows 10 Mobile');
     expect(csv.split('\r\n')).toHaveLength(24 + 2);
   });

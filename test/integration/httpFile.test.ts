@@ -56,7 +56,11 @@ function valueAt(value: unknown, path: string): unknown {
   return path
     .split(/\.|\[(\d+)\]/)
     .filter((part) => part !== undefined && part !== '')
-    .reduce<unknown>((current, part) => (typeof current === 'object' && current !== null ? (current as Record<string, unknown>)[part] : undefined), value);
+    .reduce<unknown>(
+      (current, part) =>
+        typeof current === 'object' && current !== null ? (current as Record<string, unknown>)[part] : undefined,
+      value,
+    );
 }
 
 describe('api.http', () => {
@@ -68,7 +72,8 @@ describe('api.http', () => {
     const substitute = (text: string): string =>
       text.replace(/\{\{([^}]+)\}\}/g, (_match, expression: string) => {
         const named = /^(\w+)\.response\.body\.(.+)$/.exec(expression);
-        if (named?.[1] !== undefined && named[2] !== undefined) return String(valueAt(responses.get(named[1]), named[2]));
+        if (named?.[1] !== undefined && named[2] !== undefined)
+          return String(valueAt(responses.get(named[1]), named[2]));
         return substitute(variables.get(expression) ?? `{{${expression}}}`);
       });
 
@@ -80,7 +85,9 @@ describe('api.http', () => {
       const body = request.body === undefined ? undefined : substitute(request.body);
       const response = await fetch(url, { method: request.method, headers, ...(body === undefined ? {} : { body }) });
       const text = await response.text();
-      expect(`${request.title}: ${response.status}`).toBe(`${request.title}: ${response.ok ? response.status : 'a 2xx status'}`);
+      expect(`${request.title}: ${response.status}`).toBe(
+        `${request.title}: ${response.ok ? response.status : 'a 2xx status'}`,
+      );
       if (request.name !== undefined) responses.set(request.name, JSON.parse(text));
       const match = table.match(request.method, url.pathname.slice(1));
       if (match.kind === 'found') exercised.add(match.target.name);

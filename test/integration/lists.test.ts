@@ -87,7 +87,9 @@ describe('$filter', () => {
   it('compares numbers, strings and dates, with and, or, not and parentheses', async () => {
     expect(await windowsWhere('windows ge 125')).toEqual([125, 126, 127, 128, 129]);
     expect(await windowsWhere("productType eq 'Product 12' and windows lt 123")).toEqual([120, 121, 122]);
-    expect(await windowsWhere('reportRefreshDate eq 2021-03-10 and (windows lt 20 or windows gt 110)')).toEqual([0, 10, 120]);
+    expect(await windowsWhere('reportRefreshDate eq 2021-03-10 and (windows lt 20 or windows gt 110)')).toEqual([
+      0, 10, 120,
+    ]);
     expect(await windowsWhere("not (productType ne 'Product 00') and windows le 2")).toEqual([0, 1, 2]);
   });
 
@@ -100,23 +102,43 @@ describe('$filter', () => {
 
   it('filters DateTimeOffset values by instant, whatever their offsets', async () => {
     const path = itemActivitiesPath('0e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b', 'stat-filter');
-    const times = ['2017-01-01T00:30:00+03:00', '2016-12-31T22:00:00Z', '2016-12-31T20:00:00-03:00', '2017-01-01T02:00:00+01:00'];
+    const times = [
+      '2017-01-01T00:30:00+03:00',
+      '2016-12-31T22:00:00Z',
+      '2016-12-31T20:00:00-03:00',
+      '2017-01-01T02:00:00+01:00',
+    ];
     for (const activityDateTime of times) {
-      expect((await api.request('POST', path, { body: { activityDateTime, actor: { user: { displayName: 'Adele' } } } })).status).toBe(201);
+      expect(
+        (await api.request('POST', path, { body: { activityDateTime, actor: { user: { displayName: 'Adele' } } } }))
+          .status,
+      ).toBe(201);
     }
-    const after = values(await allPages(`${path}?$filter=${encodeURIComponent('activityDateTime gt 2016-12-31T21:30:00Z')}&$orderby=activityDateTime`));
+    const after = values(
+      await allPages(
+        `${path}?$filter=${encodeURIComponent('activityDateTime gt 2016-12-31T21:30:00Z')}&$orderby=activityDateTime`,
+      ),
+    );
     // In UTC: 21:30 (+03:00, not after 21:30), 22:00, 23:00 (-03:00), 01:00 the next day (+01:00).
     expect(after.map((item) => item.activityDateTime)).toEqual([times[1], times[2], times[3]]);
-    const byActor = values(await allPages(`${path}?$filter=${encodeURIComponent("actor/user/displayName eq 'Adele'")}&$count=true`));
+    const byActor = values(
+      await allPages(`${path}?$filter=${encodeURIComponent("actor/user/displayName eq 'Adele'")}&$count=true`),
+    );
     expect(byActor).toHaveLength(4);
   });
 
   it('filters activityStatistics by the enum and dates', async () => {
     const path = '/beta/me/analytics/activityStatistics';
-    for (const [activity, startDate] of [['Email', '2022-01-03'], ['Call', '2022-01-03'], ['Email', '2022-01-10']]) {
+    for (const [activity, startDate] of [
+      ['Email', '2022-01-03'],
+      ['Call', '2022-01-03'],
+      ['Email', '2022-01-10'],
+    ]) {
       await api.request('POST', path, { body: { activity, startDate, endDate: startDate, duration: 'PT1H' } });
     }
-    const email = values(await allPages(`${path}?$filter=${encodeURIComponent("activity eq 'Email' and startDate ge 2022-01-05")}`));
+    const email = values(
+      await allPages(`${path}?$filter=${encodeURIComponent("activity eq 'Email' and startDate ge 2022-01-05")}`),
+    );
     expect(email.map((item) => item.id)).toEqual(['email_2022-01-10_2022-01-10']);
   });
 });
@@ -124,7 +146,9 @@ describe('$filter', () => {
 describe('$select', () => {
   it('returns id and the selected properties, and says so in the context', async () => {
     const page = await api.request('GET', `${ROWS}?$select=windows,productType&$top=1`);
-    expect(page.json?.['@odata.context']).toBe(`${api.url}/beta/$metadata#reports/office365ActivationCounts(windows,productType)`);
+    expect(page.json?.['@odata.context']).toBe(
+      `${api.url}/beta/$metadata#reports/office365ActivationCounts(windows,productType)`,
+    );
     const [item] = page.json?.value as Item[];
     expect(Object.keys(item ?? {}).sort()).toEqual(['@odata.etag', '@odata.type', 'id', 'productType', 'windows']);
   });
@@ -192,7 +216,11 @@ describe('DELETE', () => {
 
 describe('tenant isolation of lists and deletes', () => {
   it("another tenant's list is empty and its delete finds nothing", async () => {
-    const token = await api.token({ tenantId: OTHER_TENANT, userId: '44444444-dddd-4ddd-8ddd-444444444444', scopes: DELEGATED_SCOPES });
+    const token = await api.token({
+      tenantId: OTHER_TENANT,
+      userId: '44444444-dddd-4ddd-8ddd-444444444444',
+      scopes: DELEGATED_SCOPES,
+    });
     const list = await api.request('GET', `${ROWS}?$count=true`, { token });
     expect(list.json?.['@odata.count']).toBe(0);
     expect(list.json?.value).toEqual([]);

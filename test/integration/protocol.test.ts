@@ -45,7 +45,19 @@ describe('headers', () => {
     const read = await api.request('GET', `${REPORTS}/${String(created.json?.id)}`);
     for (const response of [created, read]) {
       expect(Object.keys(response.json ?? {}).sort()).toEqual(
-        ['@odata.context', '@odata.type', '@odata.etag', 'id', 'reportRefreshDate', 'productType', 'windows', 'mac', 'android', 'ios', 'windows10Mobile'].sort(),
+        [
+          '@odata.context',
+          '@odata.type',
+          '@odata.etag',
+          'id',
+          'reportRefreshDate',
+          'productType',
+          'windows',
+          'mac',
+          'android',
+          'ios',
+          'windows10Mobile',
+        ].sort(),
       );
       expect(response.text).not.toContain(DEV_TENANT);
       expect(response.text).not.toMatch(/_rid|_self|_ts|"pk"/);
@@ -78,7 +90,10 @@ describe('errors in Graph shape', () => {
   });
 
   it('answers a body that is not JSON 415', async () => {
-    const response = await api.request('POST', REPORTS, { raw: JSON.stringify(row), headers: { 'content-type': 'text/plain' } });
+    const response = await api.request('POST', REPORTS, {
+      raw: JSON.stringify(row),
+      headers: { 'content-type': 'text/plain' },
+    });
     expect(response.status).toBe(415);
     expectEnvelope(response, 'UnsupportedMediaType');
   });
@@ -110,7 +125,13 @@ describe('errors in Graph shape', () => {
   it('answers 500 generalException when a stored document does not decode, with nothing internal in the body', async () => {
     const container = api.cosmos.database(api.host.cosmos.database).container('office365ActivationCounts');
     const pk = partitionKeyOf({ tenantId: DEV_TENANT, owner: 'reports' });
-    await container.items.upsert({ id: 'corrupt', pk, tenantId: DEV_TENANT, type: 'office365ActivationCounts', data: { windows: 'many' } });
+    await container.items.upsert({
+      id: 'corrupt',
+      pk,
+      tenantId: DEV_TENANT,
+      type: 'office365ActivationCounts',
+      data: { windows: 'many' },
+    });
     const response = await api.request('GET', `${REPORTS}/corrupt`);
     expect(response.status).toBe(500);
     expectEnvelope(response, 'generalException');
@@ -122,7 +143,12 @@ describe('database unavailable', () => {
   it('answers 503 serviceNotAvailable with Retry-After when the database cannot be reached', async () => {
     const cosmos = await startEmbeddedCosmos();
     const keysDirectory = temporaryKeysDirectory();
-    const config = parseConfig({ COSMOS_ENDPOINT: cosmos.endpoint, COSMOS_KEY: cosmos.key, COSMOS_REQUEST_TIMEOUT_MS: '2000', DEV_KEYS_DIR: keysDirectory });
+    const config = parseConfig({
+      COSMOS_ENDPOINT: cosmos.endpoint,
+      COSMOS_KEY: cosmos.key,
+      COSMOS_REQUEST_TIMEOUT_MS: '2000',
+      DEV_KEYS_DIR: keysDirectory,
+    });
     const host = await startLocalHost({ config, log: () => undefined });
     const token = await issueDevelopmentToken(await loadDevelopmentKeys(keysDirectory), {
       tenantId: DEV_TENANT,
@@ -138,7 +164,9 @@ describe('database unavailable', () => {
       });
       expect(response.status).toBe(503);
       expect(response.headers.get('retry-after')).toMatch(/^\d+$/);
-      expect(errorCode({ json: (await response.json()) as Record<string, unknown> } as never)).toBe('serviceNotAvailable');
+      expect(errorCode({ json: (await response.json()) as Record<string, unknown> } as never)).toBe(
+        'serviceNotAvailable',
+      );
     } finally {
       await host.close();
     }

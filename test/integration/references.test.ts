@@ -98,7 +98,10 @@ describe('a referenced activity stays one entity', () => {
 
   it('is updated through the reference (the target changes), honouring If-Match', async () => {
     const current = (await api.request('GET', `${S2}/x`)).headers.get('etag') ?? '';
-    const updated = await api.request('PATCH', `${S2}/x`, { body: { note: 'via reference' }, headers: { 'if-match': current } });
+    const updated = await api.request('PATCH', `${S2}/x`, {
+      body: { note: 'via reference' },
+      headers: { 'if-match': current },
+    });
     expect(updated.status).toBe(200);
     expect((await api.request('GET', `${S1}/x`)).json?.note).toBe('via reference');
     const stale = await api.request('PATCH', `${S2}/x`, { body: { note: 'stale' }, headers: { 'if-match': current } });
@@ -135,7 +138,11 @@ describe('removing', () => {
 
 describe('tenants', () => {
   it("cannot reference another tenant's activity (404), even with the same URL", async () => {
-    const token = await api.token({ tenantId: '66666666-ffff-4fff-8fff-666666666666', userId: DEV_USER, scopes: DELEGATED_SCOPES });
+    const token = await api.token({
+      tenantId: '66666666-ffff-4fff-8fff-666666666666',
+      userId: DEV_USER,
+      scopes: DELEGATED_SCOPES,
+    });
     const before = await api.snapshot();
     const response = await api.request('POST', `${S2}/$ref`, { body: reference(S1, 'x'), token });
     expect(response.status).toBe(404);

@@ -12,7 +12,15 @@ beforeAll(async () => {
   const activation = '/beta/reports/office365ActivationCounts';
   const rows = [
     { reportRefreshDate: '2024-05-01', productType: 'Old refresh', windows: 1 },
-    { reportRefreshDate: '2024-05-02', productType: 'Project', windows: 2, mac: 1, android: 0, ios: 0, windows10Mobile: 0 },
+    {
+      reportRefreshDate: '2024-05-02',
+      productType: 'Project',
+      windows: 2,
+      mac: 1,
+      android: 0,
+      ios: 0,
+      windows10Mobile: 0,
+    },
     { reportRefreshDate: '2024-05-02', productType: 'Microsoft 365 Apps, "for enterprise"', windows: 7, mac: 3 },
     { reportRefreshDate: '2024-05-02', productType: 'Visio\nPlan 2', windows: 4 },
   ];
@@ -48,10 +56,24 @@ describe('getOffice365ActivationCounts', () => {
   it('answers JSON with $format=application/json', async () => {
     const response = await api.request('GET', '/beta/reports/getOffice365ActivationCounts?$format=application/json');
     expect(response.status).toBe(200);
-    expect(response.json?.['@odata.context']).toBe(`${api.url}/beta/$metadata#Collection(microsoft.graph.office365ActivationCounts)`);
+    expect(response.json?.['@odata.context']).toBe(
+      `${api.url}/beta/$metadata#Collection(microsoft.graph.office365ActivationCounts)`,
+    );
     const value = response.json?.value as Record<string, unknown>[];
-    expect(value.map((row) => row.productType)).toEqual(['Microsoft 365 Apps, "for enterprise"', 'Project', 'Visio\nPlan 2']);
-    expect(value[1]).toEqual({ reportRefreshDate: '2024-05-02', productType: 'Project', windows: 2, mac: 1, android: 0, ios: 0, windows10Mobile: 0 });
+    expect(value.map((row) => row.productType)).toEqual([
+      'Microsoft 365 Apps, "for enterprise"',
+      'Project',
+      'Visio\nPlan 2',
+    ]);
+    expect(value[1]).toEqual({
+      reportRefreshDate: '2024-05-02',
+      productType: 'Project',
+      windows: 2,
+      mac: 1,
+      android: 0,
+      ios: 0,
+      windows10Mobile: 0,
+    });
   });
 
   it('answers only the headers for a tenant without rows', async () => {
@@ -87,7 +109,9 @@ describe("getOffice365ActiveUserCounts(period='…')", () => {
 
   it('selects the period: D30 rows are their own', async () => {
     const response = await api.request('GET', `${path('D30')}?$format=application/json`);
-    expect((response.json?.value as Record<string, unknown>[]).map((row) => [row.reportPeriod, row.teams])).toEqual([['30', 30]]);
+    expect((response.json?.value as Record<string, unknown>[]).map((row) => [row.reportPeriod, row.teams])).toEqual([
+      ['30', 30],
+    ]);
     const none = await api.request('GET', `${path('D180')}?$format=application/json`);
     expect(none.json?.value).toEqual([]);
   });

@@ -35,14 +35,27 @@ function graphForm(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(graphForm);
   if (typeof value !== 'object' || value === null) return value;
   return Object.fromEntries(
-    Object.entries(value).map(([k, v]) => [k, k === '@odata.type' && typeof v === 'string' && !v.startsWith('#') ? `#${v}` : graphForm(v)]),
+    Object.entries(value).map(([k, v]) => [
+      k,
+      k === '@odata.type' && typeof v === 'string' && !v.startsWith('#') ? `#${v}` : graphForm(v),
+    ]),
   );
 }
 
 describe.each([
   ['create activityStatistics (seed 000)', INVITED, seedActivityStatistics, seedActivityStatisticsInvalid],
-  ['create office365ActivationCounts (seed 003)', '/beta/reports/office365ActivationCounts', seedActivationCounts, seedActivationCountsInvalid],
-  ['create office365ActiveUserCounts (seed 004)', '/beta/reports/office365ActiveUserCounts', seedActiveUserCounts, seedActiveUserCountsInvalid],
+  [
+    'create office365ActivationCounts (seed 003)',
+    '/beta/reports/office365ActivationCounts',
+    seedActivationCounts,
+    seedActivationCountsInvalid,
+  ],
+  [
+    'create office365ActiveUserCounts (seed 004)',
+    '/beta/reports/office365ActiveUserCounts',
+    seedActiveUserCounts,
+    seedActiveUserCountsInvalid,
+  ],
 ])('%s', (_title, path, seed, invalid) => {
   it('refuses the literal example with 400 naming every invalid property, and stores nothing', async () => {
     const before = await api.snapshot();
@@ -57,8 +70,18 @@ describe.each([
 describe('accepted and read back', () => {
   it.each([
     ['activityStatistics', INVITED, correctedActivityStatistics, '#microsoft.graph.emailActivityStatistics'],
-    ['office365ActivationCounts', '/beta/reports/office365ActivationCounts', correctedActivationCounts, '#microsoft.graph.office365ActivationCounts'],
-    ['office365ActiveUserCounts', '/beta/reports/office365ActiveUserCounts', correctedActiveUserCounts, '#microsoft.graph.office365ActiveUserCounts'],
+    [
+      'office365ActivationCounts',
+      '/beta/reports/office365ActivationCounts',
+      correctedActivationCounts,
+      '#microsoft.graph.office365ActivationCounts',
+    ],
+    [
+      'office365ActiveUserCounts',
+      '/beta/reports/office365ActiveUserCounts',
+      correctedActiveUserCounts,
+      '#microsoft.graph.office365ActiveUserCounts',
+    ],
   ])('%s: the corrected example is created (201) and reads back equal', async (_name, path, body, odataType) => {
     const created = await api.request('POST', path, { body });
     expect(created.status).toBe(201);
@@ -89,23 +112,36 @@ describe('update callActivityStatistics (seed 002)', () => {
 
   it('refuses the literal example with 400 naming every invalid property, and changes nothing', async () => {
     const created = await api.request('POST', path, {
-      body: { '@odata.type': '#microsoft.graph.callActivityStatistics', startDate: '2019-06-16', endDate: '2019-06-16', duration: 'PT5M' },
+      body: {
+        '@odata.type': '#microsoft.graph.callActivityStatistics',
+        startDate: '2019-06-16',
+        endDate: '2019-06-16',
+        duration: 'PT5M',
+      },
     });
     expect(created.status).toBe(201);
     const before = await api.snapshot();
-    const response = await api.request('PATCH', `${path}/${String(created.json?.id)}`, { body: seedCallActivityStatisticsUpdate });
+    const response = await api.request('PATCH', `${path}/${String(created.json?.id)}`, {
+      body: seedCallActivityStatisticsUpdate,
+    });
     expect(response.status).toBe(400);
     expect(errorTargets(response)).toEqual([...seedCallActivityStatisticsUpdateInvalid].sort());
     expect(await api.snapshot()).toEqual(before);
   });
 
   it('applies the corrected example and returns the whole entity', async () => {
-    const created = await api.request('POST', path, { body: { activity: 'Call', startDate: '2019-06-16', endDate: '2019-06-18', duration: 'PT1M' } });
+    const created = await api.request('POST', path, {
+      body: { activity: 'Call', startDate: '2019-06-16', endDate: '2019-06-18', duration: 'PT1M' },
+    });
     const id = String(created.json?.id);
     expect(id).toBe('call_2019-06-16_2019-06-18');
     const updated = await api.request('PATCH', `${path}/${id}`, { body: correctedCallActivityStatisticsUpdate });
     expect(updated.status).toBe(200);
-    expect(updated.json).toMatchObject({ '@odata.type': '#microsoft.graph.callActivityStatistics', id, ...properties(correctedCallActivityStatisticsUpdate) });
+    expect(updated.json).toMatchObject({
+      '@odata.type': '#microsoft.graph.callActivityStatistics',
+      id,
+      ...properties(correctedCallActivityStatisticsUpdate),
+    });
     expect(updated.headers.get('etag')).not.toBe(created.headers.get('etag'));
     const read = await api.request('GET', `${path}/${id}`);
     expect(read.json).toEqual(updated.json);

@@ -13,7 +13,10 @@ interface Envelope {
   name: string;
   iKey: string;
   tags: Record<string, string>;
-  data: { baseType: string; baseData: { name: string; properties: Record<string, string>; measurements: Record<string, number> } };
+  data: {
+    baseType: string;
+    baseData: { name: string; properties: Record<string, string>; measurements: Record<string, number> };
+  };
 }
 
 const IKEY = '11111111-2222-4333-8444-555555555555';
@@ -28,7 +31,10 @@ beforeAll(async () => {
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       if (request.url === '/v2.1/track' && request.method === 'POST') {
-        received.push({ authorization: request.headers.authorization, envelopes: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Envelope[] });
+        received.push({
+          authorization: request.headers.authorization,
+          envelopes: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Envelope[],
+        });
       }
       response.setHeader('content-type', 'application/json');
       response.end('{"itemsReceived":1,"itemsAccepted":1,"errors":[]}');
@@ -36,7 +42,9 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => ingestion.listen(0, '127.0.0.1', resolve));
   port = (ingestion.address() as AddressInfo).port;
-  api = await startTestHost({ APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=${IKEY};IngestionEndpoint=http://127.0.0.1:${port}/` });
+  api = await startTestHost({
+    APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=${IKEY};IngestionEndpoint=http://127.0.0.1:${port}/`,
+  });
 });
 
 afterAll(async () => {
@@ -48,8 +56,12 @@ const events = (): Envelope[] => received.flatMap((batch) => batch.envelopes);
 
 describe('request telemetry', () => {
   it('sends one event per request with its request-id, status, duration and request charge', async () => {
-    const created = await api.request('POST', '/beta/reports/office365ActivationCounts', { body: { reportRefreshDate: '2024-01-01', productType: 'x' } });
-    const invalid = await api.request('POST', '/beta/reports/office365ActivationCounts', { body: { reportRefreshDate: 'Date' } });
+    const created = await api.request('POST', '/beta/reports/office365ActivationCounts', {
+      body: { reportRefreshDate: '2024-01-01', productType: 'x' },
+    });
+    const invalid = await api.request('POST', '/beta/reports/office365ActivationCounts', {
+      body: { reportRefreshDate: 'Date' },
+    });
     const unknown = await api.request('GET', '/beta/nowhere');
     await api.host.services.telemetry.flush();
 
@@ -62,7 +74,12 @@ describe('request telemetry', () => {
         baseType: 'EventData',
         baseData: {
           name: REQUEST_EVENT_NAME,
-          properties: { operation: 'createOffice365ActivationCounts', method: 'POST', status: '201', tenantId: expect.any(String) as string },
+          properties: {
+            operation: 'createOffice365ActivationCounts',
+            method: 'POST',
+            status: '201',
+            tenantId: expect.any(String) as string,
+          },
         },
       },
     });
@@ -70,18 +87,37 @@ describe('request telemetry', () => {
     expect(success?.data.baseData.measurements.durationMs).toBeGreaterThan(0);
     expect(success?.data.baseData.measurements.requestCharge).toBeGreaterThanOrEqual(1);
     expect(byRequest.get(invalid.headers.get('request-id') ?? '')?.data.baseData.properties.status).toBe('400');
-    expect(byRequest.get(unknown.headers.get('request-id') ?? '')?.data.baseData.properties).toMatchObject({ operation: 'unmatchedRoute', status: '404' });
+    expect(byRequest.get(unknown.headers.get('request-id') ?? '')?.data.baseData.properties).toMatchObject({
+      operation: 'unmatchedRoute',
+      status: '404',
+    });
     expect(received.every((batch) => batch.authorization === undefined)).toBe(true);
   });
 });
 
 describe('the sink', () => {
-  const record = { operation: 'op', method: 'GET', requestId: 'r1', clientRequestId: 'r1', status: 200, durationMs: 1.5, requestCharge: 2, tenantId: undefined };
+  const record = {
+    operation: 'op',
+    method: 'GET',
+    requestId: 'r1',
+    clientRequestId: 'r1',
+    status: 200,
+    durationMs: 1.5,
+    requestCharge: 2,
+    tenantId: undefined,
+  };
 
   it('signs ingestion with the managed identity token when configured', async () => {
     const sink = new ApplicationInsightsSink({
       connectionString: `InstrumentationKey=${IKEY};IngestionEndpoint=http://127.0.0.1:${port}`,
-      credential: { getToken: (scope) => Promise.resolve(scope === 'https://monitor.azure.com//.default' ? { token: 'identity-token', expiresOnTimestamp: Date.now() + 60_000 } : null) },
+      credential: {
+        getToken: (scope) =>
+          Promise.resolve(
+            scope === 'https://monitor.azure.com//.default'
+              ? { token: 'identity-token', expiresOnTimestamp: Date.now() + 60_000 }
+              : null,
+          ),
+      },
     });
     received.length = 0;
     sink.record(record);
@@ -91,7 +127,10 @@ describe('the sink', () => {
 
   it('never fails the caller when ingestion is down: it warns once and drops', async () => {
     const warnings: string[] = [];
-    const sink = new ApplicationInsightsSink({ connectionString: `InstrumentationKey=${IKEY};IngestionEndpoint=http://127.0.0.1:1/`, log: (m) => warnings.push(m) });
+    const sink = new ApplicationInsightsSink({
+      connectionString: `InstrumentationKey=${IKEY};IngestionEndpoint=http://127.0.0.1:1/`,
+      log: (m) => warnings.push(m),
+    });
     sink.record(record);
     await sink.flush();
     sink.record(record);
@@ -101,7 +140,11 @@ describe('the sink', () => {
   });
 
   it('reads connection strings', () => {
-    expect(parseConnectionString(`InstrumentationKey=${IKEY};IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/;LiveEndpoint=https://x/`)).toEqual({
+    expect(
+      parseConnectionString(
+        `InstrumentationKey=${IKEY};IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/;LiveEndpoint=https://x/`,
+      ),
+    ).toEqual({
       instrumentationKey: IKEY,
       ingestionEndpoint: 'https://westeurope-5.in.applicationinsights.azure.com/',
     });

@@ -50,7 +50,9 @@ describe('two tenants, same ids and natural keys', () => {
     const invited = '/beta/invitations/shared-invitation/invitedUser/analytics/activityStatistics';
     expect((await as(TENANT_A, 'POST', invited, { ...week, duration: 'PT1M' })).status).toBe(201);
     expect((await as(TENANT_B, 'GET', `${invited}/${id}`)).status).toBe(404);
-    expect((await as(TENANT_B, 'GET', `/beta/users/${USER}/analytics/activityStatistics/${id}`)).json?.duration).toBe('PT2H');
+    expect((await as(TENANT_B, 'GET', `/beta/users/${USER}/analytics/activityStatistics/${id}`)).json?.duration).toBe(
+      'PT2H',
+    );
   });
 
   it('itemActivity with the same client id in the same group path: two entities', async () => {

@@ -7,7 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CosmosClient } from '@azure/cosmos';
 import { afterAll, beforeAll } from 'vitest';
-import { type DevelopmentKeys, type DevelopmentTokenRequest, issueDevelopmentToken, loadDevelopmentKeys } from '../../src/auth/developmentIssuer';
+import {
+  type DevelopmentKeys,
+  type DevelopmentTokenRequest,
+  issueDevelopmentToken,
+  loadDevelopmentKeys,
+} from '../../src/auth/developmentIssuer';
 import { DELEGATED_SCOPES } from '../../src/auth/permissions';
 import { parseConfig } from '../../src/config';
 import { type LocalHost, startLocalHost } from '../../src/host/local';
@@ -52,12 +57,19 @@ export function temporaryKeysDirectory(): string {
   return join(mkdtempSync(join(tmpdir(), 'graph-analytics-keys-')), 'keys');
 }
 
-export async function startTestHost(env: Record<string, string> = {}, tls?: { key: string; cert: string }): Promise<TestHost> {
+export async function startTestHost(
+  env: Record<string, string> = {},
+  tls?: { key: string; cert: string },
+): Promise<TestHost> {
   const keysDirectory = temporaryKeysDirectory();
   const config = parseConfig({ DEV_TENANT_ID: DEV_TENANT, DEV_USER_ID: DEV_USER, DEV_KEYS_DIR: keysDirectory, ...env });
   const host = await startLocalHost({ config, log: () => undefined, ...(tls === undefined ? {} : { tls }) });
   const keys = await loadDevelopmentKeys(keysDirectory);
-  const defaultToken = await issueDevelopmentToken(keys, { tenantId: DEV_TENANT, userId: DEV_USER, scopes: DELEGATED_SCOPES });
+  const defaultToken = await issueDevelopmentToken(keys, {
+    tenantId: DEV_TENANT,
+    userId: DEV_USER,
+    scopes: DELEGATED_SCOPES,
+  });
   const cosmos = new CosmosClient({
     endpoint: host.cosmos.endpoint,
     key: host.cosmos.key ?? '',
@@ -72,7 +84,10 @@ export async function startTestHost(env: Record<string, string> = {}, tls?: { ke
     token: (request) => issueDevelopmentToken(keys, request),
     async request(method, path, options = {}) {
       const token = options.token === undefined ? defaultToken : options.token;
-      const headers: Record<string, string> = { ...(token === null ? {} : { authorization: `Bearer ${token}` }), ...options.headers };
+      const headers: Record<string, string> = {
+        ...(token === null ? {} : { authorization: `Bearer ${token}` }),
+        ...options.headers,
+      };
       let body: string | Buffer | undefined = options.raw;
       if (options.body !== undefined) {
         body = JSON.stringify(options.body);

@@ -21,12 +21,21 @@ afterAll(() => {
 describe('Functions entry in Azure without identity settings', () => {
   it('refuses the development issuer: 500 to the caller, the reason in the log', async () => {
     const logged: string[] = [];
-    const context = new InvocationContext({ functionName: 'createOffice365ActivationCounts', logHandler: (_l, ...args) => logged.push(args.map(String).join(' ')) });
-    const request = new HttpRequest({ method: 'POST', url: 'https://api.example.net/beta/reports/office365ActivationCounts', body: { string: '{}' } });
+    const context = new InvocationContext({
+      functionName: 'createOffice365ActivationCounts',
+      logHandler: (_l, ...args) => logged.push(args.map(String).join(' ')),
+    });
+    const request = new HttpRequest({
+      method: 'POST',
+      url: 'https://api.example.net/beta/reports/office365ActivationCounts',
+      body: { string: '{}' },
+    });
     const response: HttpResponseInit = await handlerFor('createOffice365ActivationCounts')(request, context);
     expect(response.status).toBe(500);
     expect(typeof response.body === 'string' ? response.body : '').toMatch(/generalException/);
     expect(response.body).not.toContain('AUTH_AUDIENCE');
-    expect(logged.join('\n')).toContain('AUTH_AUDIENCE: required in Azure; the development issuer is never trusted there');
+    expect(logged.join('\n')).toContain(
+      'AUTH_AUDIENCE: required in Azure; the development issuer is never trusted there',
+    );
   });
 });

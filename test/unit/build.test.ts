@@ -15,8 +15,12 @@ describe('built function modules', () => {
     const main = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { main: string }).main;
     const directory = join(root, main.slice(0, main.lastIndexOf('/')));
     expect(existsSync(directory), `${directory} (run npm run build)`).toBe(true);
-    const built = readdirSync(directory).filter((file) => file.endsWith('.js')).sort();
-    const sources = readdirSync(join(root, 'functions')).map((file) => file.replace(/\.ts$/, '.js')).sort();
+    const built = readdirSync(directory)
+      .filter((file) => file.endsWith('.js'))
+      .sort();
+    const sources = readdirSync(join(root, 'functions'))
+      .map((file) => file.replace(/\.ts$/, '.js'))
+      .sort();
     expect(built).toEqual(sources);
     expect(built).toHaveLength(OPERATIONS.length + 1);
     expect(existsSync(join(root, 'dist', 'infra', 'containers.json'))).toBe(true);
@@ -29,7 +33,11 @@ describe('built function modules', () => {
       for (const file of readdirSync(dir).filter((f) => f.endsWith('.js'))) require(dir + '/' + file);
       process.stdout.write('loaded');
     `;
-    const result = spawnSync(process.execPath, ['-e', script], { cwd: root, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+    const result = spawnSync(process.execPath, ['-e', script], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '' },
+    });
     expect(result.stderr).not.toMatch(/Error/);
     expect(result.status).toBe(0);
     expect(result.stdout).toBe('loaded');

@@ -24,13 +24,25 @@ describe('configuration', () => {
   });
 
   it('reads a Cosmos account, key optional, and treats empty values as unset', () => {
-    const config = parseConfig({ COSMOS_ENDPOINT: 'https://acct.documents.azure.com:443/', COSMOS_DATABASE: 'db1', COSMOS_KEY: '' });
-    expect(config.cosmos).toMatchObject({ endpoint: 'https://acct.documents.azure.com:443/', key: undefined, database: 'db1' });
+    const config = parseConfig({
+      COSMOS_ENDPOINT: 'https://acct.documents.azure.com:443/',
+      COSMOS_DATABASE: 'db1',
+      COSMOS_KEY: '',
+    });
+    expect(config.cosmos).toMatchObject({
+      endpoint: 'https://acct.documents.azure.com:443/',
+      key: undefined,
+      database: 'db1',
+    });
   });
 
   it('names every bad variable', () => {
     const found = problems({ COSMOS_ENDPOINT: 'not a url', MAX_REQUEST_BODY_BYTES: 'lots', DEV_TENANT_ID: 'contoso' });
-    expect(found.map((p) => p.split(':')[0]).sort()).toEqual(['COSMOS_ENDPOINT', 'DEV_TENANT_ID', 'MAX_REQUEST_BODY_BYTES']);
+    expect(found.map((p) => p.split(':')[0]).sort()).toEqual([
+      'COSMOS_ENDPOINT',
+      'DEV_TENANT_ID',
+      'MAX_REQUEST_BODY_BYTES',
+    ]);
   });
 
   it('refuses to run in Azure with a key, without an endpoint, or with the development issuer', () => {
@@ -62,15 +74,19 @@ describe('configuration', () => {
 describe('telemetry settings', () => {
   it('reads the Application Insights connection and the identity that signs ingestion', () => {
     const config = parseConfig({
-      APPLICATIONINSIGHTS_CONNECTION_STRING: 'InstrumentationKey=11111111-2222-4333-8444-555555555555;IngestionEndpoint=https://x.in.applicationinsights.azure.com/',
+      APPLICATIONINSIGHTS_CONNECTION_STRING:
+        'InstrumentationKey=11111111-2222-4333-8444-555555555555;IngestionEndpoint=https://x.in.applicationinsights.azure.com/',
       APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=0D3C1B2A-0000-4000-8000-000000000001;Authorization=AAD',
     });
     expect(config.telemetry).toEqual({
-      connectionString: 'InstrumentationKey=11111111-2222-4333-8444-555555555555;IngestionEndpoint=https://x.in.applicationinsights.azure.com/',
+      connectionString:
+        'InstrumentationKey=11111111-2222-4333-8444-555555555555;IngestionEndpoint=https://x.in.applicationinsights.azure.com/',
       identityClientId: '0d3c1b2a-0000-4000-8000-000000000001',
     });
     expect(parseConfig({}).telemetry).toBeUndefined();
-    expect(problems({ APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD' })[0]).toMatch(/^APPLICATIONINSIGHTS_AUTHENTICATION_STRING/);
+    expect(problems({ APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD' })[0]).toMatch(
+      /^APPLICATIONINSIGHTS_AUTHENTICATION_STRING/,
+    );
   });
 });
 

@@ -15,16 +15,25 @@ describe('Edm.Date', () => {
   it.each(['2019-06-16', '2020-02-29', '0001-01-01', '9999-12-31'])('accepts %s', (value) => {
     expect(isEdmDate(value)).toBe(true);
   });
-  it.each(['Date', '2019-02-30', '2019-02-29', '2019-13-01', '2019-00-10', '2019-6-16', '2019-06-16T00:00:00Z', '0000-01-01', ''])(
-    'refuses %s',
-    (value) => {
-      expect(isEdmDate(value)).toBe(false);
-    },
-  );
+  it.each([
+    'Date',
+    '2019-02-30',
+    '2019-02-29',
+    '2019-13-01',
+    '2019-00-10',
+    '2019-6-16',
+    '2019-06-16T00:00:00Z',
+    '0000-01-01',
+    '',
+  ])('refuses %s', (value) => {
+    expect(isEdmDate(value)).toBe(false);
+  });
   it('refuses non-strings with Graph wording', () => {
     const result = edmDate.safeParse(20190616);
     expect(result.success).toBe(false);
-    expect(result.error?.issues[0]?.message).toBe("Cannot convert the literal '20190616' to the expected type 'Edm.Date'.");
+    expect(result.error?.issues[0]?.message).toBe(
+      "Cannot convert the literal '20190616' to the expected type 'Edm.Date'.",
+    );
   });
 });
 
@@ -56,12 +65,18 @@ describe('Edm.DateTimeOffset', () => {
 });
 
 describe('Edm.Duration', () => {
-  it.each(['PT0S', '-PT1M55.0810357S', 'P1DT2H', 'P3D', 'PT1H', 'PT0.5S', '-P1D', 'P1DT2H3M4.5S'])('accepts %s', (value) => {
-    expect(isEdmDuration(value)).toBe(true);
-  });
-  it.each(['P1Y', 'P1M', 'PT', 'P', '1h', '-', 'PT1.S', 'P1DT', 'pt1h', '+PT1H', 'PT1H2S3M', ''])('refuses %s', (value) => {
-    expect(isEdmDuration(value)).toBe(false);
-  });
+  it.each(['PT0S', '-PT1M55.0810357S', 'P1DT2H', 'P3D', 'PT1H', 'PT0.5S', '-P1D', 'P1DT2H3M4.5S'])(
+    'accepts %s',
+    (value) => {
+      expect(isEdmDuration(value)).toBe(true);
+    },
+  );
+  it.each(['P1Y', 'P1M', 'PT', 'P', '1h', '-', 'PT1.S', 'P1DT', 'pt1h', '+PT1H', 'PT1H2S3M', ''])(
+    'refuses %s',
+    (value) => {
+      expect(isEdmDuration(value)).toBe(false);
+    },
+  );
   it('refuses a number', () => {
     expect(edmDuration.safeParse(60).success).toBe(false);
   });

@@ -28,7 +28,9 @@ function refusal(filter: string, queryable = statistics): string {
 describe('$filter compiles to parameterized SQL', () => {
   it('compares a property with a parameter, never with the literal text', () => {
     const result = sql("timeZoneUsed eq 'UTC'");
-    expect(result.text).toBe('(IS_DEFINED(c.data.timeZoneUsed) AND NOT IS_NULL(c.data.timeZoneUsed) AND c.data.timeZoneUsed = @f0)');
+    expect(result.text).toBe(
+      '(IS_DEFINED(c.data.timeZoneUsed) AND NOT IS_NULL(c.data.timeZoneUsed) AND c.data.timeZoneUsed = @f0)',
+    );
     expect(result.parameters).toEqual([{ name: '@f0', value: 'UTC' }]);
   });
 
@@ -39,11 +41,15 @@ describe('$filter compiles to parameterized SQL', () => {
   });
 
   it('binds and tighter than or, honours parentheses and not', () => {
-    expect(parseFilter("activity eq 'Call' or activity eq 'Chat' and startDate ge 2020-01-01", statistics)).toMatchObject({
+    expect(
+      parseFilter("activity eq 'Call' or activity eq 'Chat' and startDate ge 2020-01-01", statistics),
+    ).toMatchObject({
       kind: 'or',
       right: { kind: 'and' },
     });
-    expect(parseFilter("(activity eq 'Call' or activity eq 'Chat') and startDate ge 2020-01-01", statistics)).toMatchObject({
+    expect(
+      parseFilter("(activity eq 'Call' or activity eq 'Chat') and startDate ge 2020-01-01", statistics),
+    ).toMatchObject({
       kind: 'and',
       left: { kind: 'or' },
     });
@@ -51,13 +57,20 @@ describe('$filter compiles to parameterized SQL', () => {
   });
 
   it('gives ne and null two-valued meaning', () => {
-    expect(sql('timeZoneUsed eq null').text).toBe('(NOT IS_DEFINED(c.data.timeZoneUsed) OR IS_NULL(c.data.timeZoneUsed))');
-    expect(sql('timeZoneUsed ne null').text).toBe('(NOT (NOT IS_DEFINED(c.data.timeZoneUsed) OR IS_NULL(c.data.timeZoneUsed)))');
+    expect(sql('timeZoneUsed eq null').text).toBe(
+      '(NOT IS_DEFINED(c.data.timeZoneUsed) OR IS_NULL(c.data.timeZoneUsed))',
+    );
+    expect(sql('timeZoneUsed ne null').text).toBe(
+      '(NOT (NOT IS_DEFINED(c.data.timeZoneUsed) OR IS_NULL(c.data.timeZoneUsed)))',
+    );
     expect(sql("timeZoneUsed ne 'UTC'").text).toMatch(/^\(NOT \(IS_DEFINED/);
   });
 
   it('checks literals against the property type', () => {
-    expect(sql('startDate ge 2019-06-16 and endDate le 2019-06-30').parameters.map((p) => p.value)).toEqual(['2019-06-16', '2019-06-30']);
+    expect(sql('startDate ge 2019-06-16 and endDate le 2019-06-30').parameters.map((p) => p.value)).toEqual([
+      '2019-06-16',
+      '2019-06-30',
+    ]);
     expect(sql("startDate eq '2019-06-16'").parameters[0]?.value).toBe('2019-06-16');
     expect(sql('windows gt 5', rows).parameters[0]?.value).toBe(5);
     expect(sql("activity eq microsoft.graph.analyticsActivityType'Email'").parameters[0]?.value).toBe('Email');
@@ -99,6 +112,8 @@ describe('DateTimeOffset normalization', () => {
   it('orders instants, whatever their offset', () => {
     expect(normalizeDateTimeOffset('2017-01-01T00:02:10.8639373+03:00')).toBe('2016-12-31T21:02:10.8639373Z');
     expect(normalizeDateTimeOffset('2017-01-01T00:02Z')).toBe('2017-01-01T00:02:00.0000000Z');
-    expect(normalizeDateTimeOffset('2016-12-31T22:00:00-01:00') > normalizeDateTimeOffset('2016-12-31T21:02:10.8639373Z')).toBe(true);
+    expect(
+      normalizeDateTimeOffset('2016-12-31T22:00:00-01:00') > normalizeDateTimeOffset('2016-12-31T21:02:10.8639373Z'),
+    ).toBe(true);
   });
 });

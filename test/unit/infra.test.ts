@@ -54,7 +54,13 @@ describe('app settings', () => {
 
   it('gives the host identity-based storage and telemetry settings', () => {
     const app = read('infra/modules/functionApp.bicep');
-    for (const name of ['AzureWebJobsStorage__accountName', 'AzureWebJobsStorage__credential', 'AzureWebJobsStorage__clientId', 'APPLICATIONINSIGHTS_CONNECTION_STRING', 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING']) {
+    for (const name of [
+      'AzureWebJobsStorage__accountName',
+      'AzureWebJobsStorage__credential',
+      'AzureWebJobsStorage__clientId',
+      'APPLICATIONINSIGHTS_CONNECTION_STRING',
+      'APPLICATIONINSIGHTS_AUTHENTICATION_STRING',
+    ]) {
       expect(app).toContain(`${name}:`);
     }
     expect(app).not.toMatch(/AzureWebJobsStorage:/);
@@ -106,7 +112,9 @@ describe('Bicep house rules', () => {
   it('holds no key, connection string or secret literal', () => {
     for (const file of [...bicepFiles, 'infra/main.parameters.json', 'local.settings.sample.json']) {
       const text = read(file);
-      expect(text, file).not.toMatch(/AccountKey=|SharedAccessSignature|DefaultEndpointsProtocol|listKeys\(|primaryMasterKey|InstrumentationKey=/i);
+      expect(text, file).not.toMatch(
+        /AccountKey=|SharedAccessSignature|DefaultEndpointsProtocol|listKeys\(|primaryMasterKey|InstrumentationKey=/i,
+      );
     }
   });
 

@@ -21,7 +21,14 @@ function refusedOption(query: string): string | undefined {
 
 describe('list options', () => {
   it('has defaults', () => {
-    expect(parse('')).toEqual({ top: DEFAULT_PAGE_SIZE, continuation: undefined, count: false, select: undefined, orderBy: undefined, filter: undefined });
+    expect(parse('')).toEqual({
+      top: DEFAULT_PAGE_SIZE,
+      continuation: undefined,
+      count: false,
+      select: undefined,
+      orderBy: undefined,
+      filter: undefined,
+    });
   });
 
   it('reads $top, $count, $select and $orderby', () => {
@@ -58,7 +65,9 @@ describe('list options', () => {
   });
 
   it('builds the next link from the same options and a new token', () => {
-    const url = new URL("https://api.example.net/beta/me/analytics/activityStatistics?$top=5&$filter=activity eq 'Call'&$skiptoken=old");
+    const url = new URL(
+      "https://api.example.net/beta/me/analytics/activityStatistics?$top=5&$filter=activity eq 'Call'&$skiptoken=old",
+    );
     const link = new URL(nextLink(url, 'next-continuation'));
     expect(link.pathname).toBe('/beta/me/analytics/activityStatistics');
     expect(link.searchParams.get('$top')).toBe('5');

@@ -11,7 +11,12 @@ const services = {
   config,
   authenticator: {
     authenticate: () =>
-      Promise.resolve({ tenantId: config.development.tenantId, userId: config.development.userId, scopes: new Set(DELEGATED_SCOPES), roles: new Set<string>() }),
+      Promise.resolve({
+        tenantId: config.development.tenantId,
+        userId: config.development.userId,
+        scopes: new Set(DELEGATED_SCOPES),
+        roles: new Set<string>(),
+      }),
   },
   stores: {},
   telemetry: NO_TELEMETRY,
@@ -24,7 +29,10 @@ function operation(handle: Operation['handle']): Operation {
     route: 'beta/probe',
     hasBody: true,
     queryOptions: [],
-    access: (principal) => ({ requirement: { area: 'reports', access: 'write' }, scope: { tenantId: principal.tenantId, owner: 'reports' } }),
+    access: (principal) => ({
+      requirement: { area: 'reports', access: 'write' },
+      scope: { tenantId: principal.tenantId, owner: 'reports' },
+    }),
     handle,
   };
 }
@@ -44,7 +52,10 @@ function bodyText(response: HttpResponseInit): string {
 }
 
 function context(logged: string[]): InvocationContext {
-  return new InvocationContext({ functionName: 'probe', logHandler: (_level, ...args) => logged.push(args.map(String).join(' ')) });
+  return new InvocationContext({
+    functionName: 'probe',
+    logHandler: (_level, ...args) => logged.push(args.map(String).join(' ')),
+  });
 }
 
 describe('pipeline', () => {
@@ -80,7 +91,10 @@ describe('pipeline', () => {
       operation(() => Promise.resolve({ status: 204 })),
       () => Promise.resolve(services),
     );
-    const response = await handler(request({ body: '[1,2]', headers: { 'client-request-id': 'abc-123' } }), context([]));
+    const response = await handler(
+      request({ body: '[1,2]', headers: { 'client-request-id': 'abc-123' } }),
+      context([]),
+    );
     expect(response.status).toBe(400);
     expect((response.headers as Record<string, string>)['client-request-id']).toBe('abc-123');
   });

@@ -30,9 +30,16 @@ beforeAll(async () => {
 
 describe('Azure Functions registrations', () => {
   it('registers every operation of the table with its name, method and route, one module each', () => {
-    const expected = OPERATIONS.map((op) => ({ name: op.name, methods: [op.method], route: op.route, authLevel: 'anonymous' }));
+    const expected = OPERATIONS.map((op) => ({
+      name: op.name,
+      methods: [op.method],
+      route: op.route,
+      authLevel: 'anonymous',
+    }));
     const registered = registrations.filter((r) => r.name !== UNMATCHED_ROUTE.name);
-    expect(registered.sort((a, b) => a.name.localeCompare(b.name))).toEqual(expected.sort((a, b) => a.name.localeCompare(b.name)));
+    expect(registered.sort((a, b) => a.name.localeCompare(b.name))).toEqual(
+      expected.sort((a, b) => a.name.localeCompare(b.name)),
+    );
     for (const op of OPERATIONS) expect(functionFiles).toContain(`${op.name}.ts`);
   });
 
@@ -56,11 +63,15 @@ describe('Azure Functions registrations', () => {
   it("points package.json main at the built function modules, with the host's empty route prefix", () => {
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { main: string };
     const build = JSON.parse(readFileSync(join(root, 'tsconfig.build.json'), 'utf8')) as { include: string[] };
-    const base = JSON.parse(readFileSync(join(root, 'tsconfig.json'), 'utf8')) as { compilerOptions: { outDir: string; rootDir: string } };
+    const base = JSON.parse(readFileSync(join(root, 'tsconfig.json'), 'utf8')) as {
+      compilerOptions: { outDir: string; rootDir: string };
+    };
     expect(base.compilerOptions.rootDir).toBe('.');
     expect(pkg.main).toBe(`${base.compilerOptions.outDir}/functions/*.js`);
     expect(build.include).toContain('functions/**/*.ts');
-    const host = JSON.parse(readFileSync(join(root, 'host.json'), 'utf8')) as { extensions: { http: { routePrefix: string } } };
+    const host = JSON.parse(readFileSync(join(root, 'host.json'), 'utf8')) as {
+      extensions: { http: { routePrefix: string } };
+    };
     expect(host.extensions.http.routePrefix).toBe('');
   });
 });

@@ -56,13 +56,21 @@ describe('activityStatistics: concrete type resolution (§2.1)', () => {
   });
 
   it('uses activity when @odata.type names the base type', () => {
-    const entity = parseCreate(activityStatistics, { '@odata.type': '#microsoft.graph.activityStatistics', activity: 'Chat', ...week });
+    const entity = parseCreate(activityStatistics, {
+      '@odata.type': '#microsoft.graph.activityStatistics',
+      activity: 'Chat',
+      ...week,
+    });
     expect(entity.type).toBe('chatActivityStatistics');
   });
 
   it('refuses a type and activity that disagree', () => {
     const { targets } = refusal(() =>
-      parseCreate(activityStatistics, { '@odata.type': '#microsoft.graph.callActivityStatistics', activity: 'Email', ...week }),
+      parseCreate(activityStatistics, {
+        '@odata.type': '#microsoft.graph.callActivityStatistics',
+        activity: 'Email',
+        ...week,
+      }),
     );
     expect(targets).toEqual(['activity']);
   });
@@ -73,22 +81,30 @@ describe('activityStatistics: concrete type resolution (§2.1)', () => {
   });
 
   it('refuses an unknown @odata.type', () => {
-    expect(refusal(() => parseCreate(activityStatistics, { '@odata.type': '#microsoft.graph.user', activity: 'Call', ...week })).targets).toEqual([
-      '@odata.type',
-    ]);
+    expect(
+      refusal(() =>
+        parseCreate(activityStatistics, { '@odata.type': '#microsoft.graph.user', activity: 'Call', ...week }),
+      ).targets,
+    ).toEqual(['@odata.type']);
   });
 
   it('names every invalid property of the seed body, even though no type can be chosen', () => {
-    expect(refusal(() => parseCreate(activityStatistics, seedActivityStatistics)).targets).toEqual([...seedActivityStatisticsInvalid].sort());
+    expect(refusal(() => parseCreate(activityStatistics, seedActivityStatistics)).targets).toEqual(
+      [...seedActivityStatisticsInvalid].sort(),
+    );
   });
 
   it('refuses unknown properties (closed type), including extras of another concrete type', () => {
-    const { targets } = refusal(() => parseCreate(activityStatistics, { activity: 'Focus', ...week, afterHours: 'PT1H', color: 'red' }));
+    const { targets } = refusal(() =>
+      parseCreate(activityStatistics, { activity: 'Focus', ...week, afterHours: 'PT1H', color: 'red' }),
+    );
     expect(targets).toEqual(['afterHours', 'color']);
   });
 
   it('refuses an endDate before the startDate, and missing required properties', () => {
-    expect(refusal(() => parseCreate(activityStatistics, { activity: 'Call', ...week, endDate: '2019-06-15' })).targets).toEqual(['endDate']);
+    expect(
+      refusal(() => parseCreate(activityStatistics, { activity: 'Call', ...week, endDate: '2019-06-15' })).targets,
+    ).toEqual(['endDate']);
     const missing = refusal(() => parseCreate(activityStatistics, { activity: 'Call' }));
     expect(missing.targets).toEqual(['duration', 'endDate', 'startDate']);
     expect(missing.error.details.every((d) => d.code === 'missingProperty')).toBe(true);
@@ -96,12 +112,21 @@ describe('activityStatistics: concrete type resolution (§2.1)', () => {
 
   it('keeps a client id, refuses a malformed one, and refuses unknown annotations', () => {
     expect(parseCreate(activityStatistics, { id: 'mine', activity: 'Call', ...week }).id).toBe('mine');
-    expect(refusal(() => parseCreate(activityStatistics, { id: 'a/b', activity: 'Call', ...week })).targets).toEqual(['id']);
-    expect(refusal(() => parseCreate(activityStatistics, { '@custom': 1, activity: 'Call', ...week })).targets).toEqual(['@custom']);
+    expect(refusal(() => parseCreate(activityStatistics, { id: 'a/b', activity: 'Call', ...week })).targets).toEqual([
+      'id',
+    ]);
+    expect(refusal(() => parseCreate(activityStatistics, { '@custom': 1, activity: 'Call', ...week })).targets).toEqual(
+      ['@custom'],
+    );
   });
 
   it('ignores annotations the server computes (a GET body can be posted back)', () => {
-    const entity = parseCreate(activityStatistics, { '@odata.context': 'x', '@odata.etag': 'y', activity: 'Call', ...week });
+    const entity = parseCreate(activityStatistics, {
+      '@odata.context': 'x',
+      '@odata.etag': 'y',
+      activity: 'Call',
+      ...week,
+    });
     expect(entity.type).toBe('callActivityStatistics');
   });
 });
@@ -110,20 +135,31 @@ describe('activityStatistics: PATCH', () => {
   const stored = parseCreate(activityStatistics, { activity: 'Call', ...week }) as Entity<JsonObject>;
 
   it('merges and re-validates', () => {
-    const updated = applyPatch(activityStatistics, stored, { afterHours: '-PT1M', timeZoneUsed: 'Pacific Standard Time' });
-    expect(updated.data).toMatchObject({ afterHours: '-PT1M', timeZoneUsed: 'Pacific Standard Time', duration: 'PT2H' });
+    const updated = applyPatch(activityStatistics, stored, {
+      afterHours: '-PT1M',
+      timeZoneUsed: 'Pacific Standard Time',
+    });
+    expect(updated.data).toMatchObject({
+      afterHours: '-PT1M',
+      timeZoneUsed: 'Pacific Standard Time',
+      duration: 'PT2H',
+    });
     expect(updated.id).toBe(stored.id);
   });
 
   it('re-validates the merged entity', () => {
-    expect(refusal(() => applyPatch(activityStatistics, stored, { endDate: '2019-06-01' })).targets).toEqual(['endDate']);
+    expect(refusal(() => applyPatch(activityStatistics, stored, { endDate: '2019-06-01' })).targets).toEqual([
+      'endDate',
+    ]);
   });
 
   it('refuses a change of id, type or activity', () => {
     expect(refusal(() => applyPatch(activityStatistics, stored, { id: 'other' })).targets).toEqual(['id']);
-    expect(refusal(() => applyPatch(activityStatistics, stored, { '@odata.type': '#microsoft.graph.emailActivityStatistics' })).targets).toEqual([
-      '@odata.type',
-    ]);
+    expect(
+      refusal(() =>
+        applyPatch(activityStatistics, stored, { '@odata.type': '#microsoft.graph.emailActivityStatistics' }),
+      ).targets,
+    ).toEqual(['@odata.type']);
     expect(refusal(() => applyPatch(activityStatistics, stored, { activity: 'Chat' })).targets).toEqual(['activity']);
   });
 
@@ -161,14 +197,20 @@ describe('itemActivity (open)', () => {
   });
 
   it('refuses a wrong top-level @odata.type', () => {
-    expect(refusal(() => parseCreate(itemActivity, { '@odata.type': '#microsoft.graph.driveItem' })).targets).toEqual(['@odata.type']);
+    expect(refusal(() => parseCreate(itemActivity, { '@odata.type': '#microsoft.graph.driveItem' })).targets).toEqual([
+      '@odata.type',
+    ]);
   });
 });
 
 describe('report rows', () => {
   it('names every invalid property of the seed bodies', () => {
-    expect(refusal(() => parseCreate(office365ActivationCounts, seedActivationCounts)).targets).toEqual(seedActivationCountsInvalid);
-    expect(refusal(() => parseCreate(office365ActiveUserCounts, seedActiveUserCounts)).targets).toEqual([...seedActiveUserCountsInvalid].sort());
+    expect(refusal(() => parseCreate(office365ActivationCounts, seedActivationCounts)).targets).toEqual(
+      seedActivationCountsInvalid,
+    );
+    expect(refusal(() => parseCreate(office365ActiveUserCounts, seedActiveUserCounts)).targets).toEqual(
+      [...seedActiveUserCountsInvalid].sort(),
+    );
   });
 
   it('derives a deterministic id from the row key', () => {
@@ -184,20 +226,31 @@ describe('report rows', () => {
   });
 
   it('returns every declared property, unset counts as null', () => {
-    const entity = parseCreate(office365ActiveUserCounts, { reportRefreshDate: '2019-06-16', reportDate: '2019-06-15', reportPeriod: '30' });
+    const entity = parseCreate(office365ActiveUserCounts, {
+      reportRefreshDate: '2019-06-16',
+      reportDate: '2019-06-15',
+      reportPeriod: '30',
+    });
     expect(entity.data).toMatchObject({ office365: null, teams: null, reportPeriod: '30' });
   });
 
   it('refuses counts that are not non-negative integers and unknown properties', () => {
     const { targets } = refusal(() =>
-      parseCreate(office365ActivationCounts, { ...correctedActivationCounts, windows: '7', mac: -1, ios: 3.5, linux: 1 }),
+      parseCreate(office365ActivationCounts, {
+        ...correctedActivationCounts,
+        windows: '7',
+        mac: -1,
+        ios: 3.5,
+        linux: 1,
+      }),
     );
     expect(targets).toEqual(['ios', 'linux', 'mac', 'windows']);
   });
 
   it('refuses a period that is not a day count Graph writes', () => {
-    expect(refusal(() => parseCreate(office365ActiveUserCounts, { ...correctedActiveUserCounts, reportPeriod: 'D7' })).targets).toEqual([
-      'reportPeriod',
-    ]);
+    expect(
+      refusal(() => parseCreate(office365ActiveUserCounts, { ...correctedActiveUserCounts, reportPeriod: 'D7' }))
+        .targets,
+    ).toEqual(['reportPeriod']);
   });
 });

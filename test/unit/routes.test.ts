@@ -13,7 +13,12 @@ describe('route templates', () => {
   });
 
   it('matches parameters inside a segment and catch-alls', () => {
-    expect(matchRoute(compileRoute("beta/reports/getOffice365ActiveUserCounts(period='{period}')"), "beta/reports/getOffice365ActiveUserCounts(period='D7')")).toEqual({
+    expect(
+      matchRoute(
+        compileRoute("beta/reports/getOffice365ActiveUserCounts(period='{period}')"),
+        "beta/reports/getOffice365ActiveUserCounts(period='D7')",
+      ),
+    ).toEqual({
       period: 'D7',
     });
     expect(matchRoute(compileRoute('{*path}'), 'a/b/c')).toEqual({ path: 'a/b/c' });
@@ -59,7 +64,9 @@ describe('route table', () => {
   it('never has two operations of one method whose routes overlap, so the order the Functions host tries them in cannot matter', () => {
     for (const operation of OPERATIONS) {
       const path = operation.route.replace(/\{[A-Za-z]+\}/g, 'x1');
-      const claimants = OPERATIONS.filter((other) => other.method === operation.method && matchRoute(compileRoute(other.route), path) !== undefined);
+      const claimants = OPERATIONS.filter(
+        (other) => other.method === operation.method && matchRoute(compileRoute(other.route), path) !== undefined,
+      );
       expect(claimants.map((c) => c.name)).toEqual([operation.name]);
     }
   });

@@ -1,6 +1,12 @@
 import { ErrorResponse } from '@azure/cosmos';
 import { describe, expect, it } from 'vitest';
-import { ConflictError, NotFoundError, PreconditionFailedError, ServiceUnavailableError, TooManyRequestsError } from '../../src/errors';
+import {
+  ConflictError,
+  NotFoundError,
+  PreconditionFailedError,
+  ServiceUnavailableError,
+  TooManyRequestsError,
+} from '../../src/errors';
 import { toServiceError } from '../../src/store/entityStore';
 
 function cosmosError(code: number | string, retryAfterInMs?: number): ErrorResponse {

@@ -1,7 +1,12 @@
 import { HttpRequest } from '@azure/functions';
 import { createLocalJWKSet } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { DEV_AUDIENCE, developmentIssuerFor, generateDevelopmentKeys, issueDevelopmentToken } from '../../src/auth/developmentIssuer';
+import {
+  DEV_AUDIENCE,
+  developmentIssuerFor,
+  generateDevelopmentKeys,
+  issueDevelopmentToken,
+} from '../../src/auth/developmentIssuer';
 import { UnauthenticatedError } from '../../src/errors';
 import { TokenAuthenticator, TokenCache, type TokenPolicy } from '../../src/auth/tokens';
 
@@ -24,8 +29,14 @@ async function setup(cacheSize: number) {
   };
   let now = Date.now();
   const authenticator = new TokenAuthenticator(policy, cacheSize, () => now);
-  const token = await issueDevelopmentToken(keys, { tenantId: TENANT, userId: USER, scopes: ['Reports.Read.All'], lifetimeSeconds: 60 });
-  const request = (t = token) => new HttpRequest({ method: 'GET', url: 'http://localhost/beta/x', headers: { authorization: `Bearer ${t}` } });
+  const token = await issueDevelopmentToken(keys, {
+    tenantId: TENANT,
+    userId: USER,
+    scopes: ['Reports.Read.All'],
+    lifetimeSeconds: 60,
+  });
+  const request = (t = token) =>
+    new HttpRequest({ method: 'GET', url: 'http://localhost/beta/x', headers: { authorization: `Bearer ${t}` } });
   return {
     keys,
     authenticator,
@@ -64,7 +75,10 @@ describe('token cache', () => {
 
   it('is bounded, dropping the least recently used', () => {
     const cache = new TokenCache(2);
-    const entry = (n: number) => ({ principal: { tenantId: `t${n}`, userId: undefined, scopes: new Set<string>(), roles: new Set<string>() }, expiresAt: 10_000 });
+    const entry = (n: number) => ({
+      principal: { tenantId: `t${n}`, userId: undefined, scopes: new Set<string>(), roles: new Set<string>() },
+      expiresAt: 10_000,
+    });
     cache.set('a', entry(1), 0);
     cache.set('b', entry(2), 0);
     expect(cache.get('a', 0)?.tenantId).toBe('t1');
