@@ -14,6 +14,7 @@ import { parseConfig } from '../src/config';
 import { startLocalHost } from '../src/host/local';
 import { office365ActivationCounts } from '../src/model/reportRows';
 import { parseCreate } from '../src/model/resource';
+import { unboundedBudget } from '../src/store/budget';
 
 const { values } = parseArgs({
   options: { entities: { type: 'string', default: '5000' }, rounds: { type: 'string', default: '7' } },
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
     userId: '5d7f0c8e-2b1a-4c3e-9f6d-7a8b9c0d1e2f',
     scopes: ['Reports.ReadWrite.All'],
   });
-  const meter = { add: () => undefined };
+  const budget = unboundedBudget();
   const scope = { tenantId: TENANT, owner: 'reports' };
   const fillStart = performance.now();
   for (let i = 0; i < ENTITIES; i += 1) {
@@ -46,7 +47,7 @@ async function main(): Promise<void> {
       productType: `Product ${i}`,
       windows: (i * 7919) % ENTITIES,
     });
-    await host.services.stores.office365ActivationCounts.upsert(scope, entity, meter);
+    await host.services.stores.office365ActivationCounts.upsert(scope, entity, budget);
   }
   console.log(`filled ${ENTITIES} entities in ${((performance.now() - fillStart) / 1000).toFixed(1)} s`);
 

@@ -13,7 +13,9 @@ import { createAuthenticator } from '../auth/authentication';
 import type { Config } from '../config';
 import type { Services } from '../http/operation';
 import { operationHandler, unmatchedHandler } from '../http/pipeline';
-import { RouteTable } from '../http/routes';
+import { type Routable, type RouteMatch, RouteTable } from '../http/routes';
+import { correlate, errorResponse } from '../http/responses';
+import { ServiceError } from '../errors';
 import { OPERATIONS, UNMATCHED_ROUTE } from '../operations';
 import { type CosmosConnection, createCosmosClient, ensureDatabase } from '../store/cosmos';
 import { type EmbeddedCosmos, startEmbeddedCosmos } from './embeddedCosmos';
@@ -69,6 +71,30 @@ async function writeResponse(response: ServerResponse, init: HttpResponse): Prom
   response.end(body);
 }
 
+/** The request's absolute URL; a Host header that is not a host name falls back to localhost. */
+function requestUrl(request: IncomingMessage, scheme: 'http' | 'https'): URL {
+  const target = request.url ?? '/';
+  // An origin-form target ('/beta/…', even '//beta/…') is a path; an absolute-form one keeps its own path.
+  let path = target;
+  if (!target.startsWith('/')) {
+    const absolute = URL.parse(target);
+    path = absolute === null ? '/' : `${absolute.pathname}${absolute.search}`;
+  }
+  return (
+    URL.parse(`${scheme}://${request.headers.host ?? 'localhost'}${path}`) ??
+    URL.parse(`${scheme}://localhost${path}`) ??
+    new URL(`${scheme}://localhost/`)
+  );
+}
+
+function matchOrNothing<T extends Routable>(table: RouteTable<T>, method: string, pathname: string): RouteMatch<T> {
+  try {
+    return table.match(method, pathname);
+  } catch {
+    return { kind: 'notFound' };
+  }
+}
+
 interface Route {
   readonly method: string;
   readonly route: string;
@@ -108,12 +134,10 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
 
   const listener = (request: IncomingMessage, response: ServerResponse): void => {
     void (async () => {
-      const url = new URL(
-        request.url ?? '/',
-        `${options.tls === undefined ? 'http' : 'https'}://${request.headers.host ?? 'localhost'}`,
-      );
+      const url = requestUrl(request, options.tls === undefined ? 'http' : 'https');
       const method = request.method ?? 'GET';
-      const match = routes.match(method, url.pathname.slice(1));
+      // A path that is not correctly percent-encoded matches nothing here: the catch-all answers it (400).
+      const match = matchOrNothing(routes, method, url.pathname.slice(1));
       const body = await readBody(request, config.maxBodyBytes + 1);
       const found = match.kind === 'found' ? match : undefined;
       const name = found?.target.name ?? UNMATCHED_ROUTE.name;
@@ -132,9 +156,24 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
       const result = await (found?.target.handler ?? unmatched)(httpRequest, context);
       await writeResponse(response, new HttpResponse(result));
     })().catch((error: unknown) => {
-      log('error', `local host: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-      if (!response.headersSent) response.statusCode = 500;
-      response.end();
+      const requestId = randomUUID();
+      log(
+        'error',
+        `request-id ${requestId}: local host: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
+      if (response.headersSent) {
+        response.end();
+        return;
+      }
+      const fault = errorResponse(
+        correlate(requestId, null),
+        new ServiceError(
+          500,
+          'generalException',
+          'An internal error occurred. Quote the request-id when reporting it.',
+        ),
+      );
+      void writeResponse(response, new HttpResponse(fault)).catch(() => response.end());
     });
   };
   const server: Server =

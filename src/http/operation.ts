@@ -7,7 +7,8 @@ import type { Requirement } from '../auth/permissions';
 import type { Config } from '../config';
 import type { JsonObject } from '../model/resource';
 import type { ContainerName } from '../store/containers';
-import type { EntityStore, PartitionScope, RequestMeter } from '../store/entityStore';
+import type { RequestBudget } from '../store/budget';
+import type { EntityStore, PartitionScope } from '../store/entityStore';
 import type { ItemActivityStore } from '../store/itemActivityStore';
 import type { TelemetrySink } from '../telemetry';
 
@@ -34,7 +35,8 @@ export interface OperationInput {
   readonly body: JsonObject | undefined;
   readonly url: URL;
   readonly services: Services;
-  readonly meter: RequestMeter;
+  /** The request's deadline for store work, and its request-unit count. */
+  readonly budget: RequestBudget;
 }
 
 export interface OperationResult {

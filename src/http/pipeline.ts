@@ -14,9 +14,9 @@ import {
   UnsupportedMediaTypeError,
   ensureError,
 } from '../errors';
-import { isEntityId } from '../model/edm';
+import { ENTITY_ID_RULE, isEntityId } from '../model/edm';
 import type { JsonObject } from '../model/resource';
-import type { RequestMeter } from '../store/entityStore';
+import { RequestBudget } from '../store/budget';
 import type { RequestRecord } from '../telemetry';
 import type { Operation, Services } from './operation';
 import { type Correlation, correlate, emptyResponse, errorResponse, jsonResponse, textResponse } from './responses';
@@ -88,7 +88,7 @@ function checkPathIds(params: Readonly<Record<string, string>>): void {
         {
           code: 'invalidValue',
           target: name,
-          message: 'An id has 1 to 255 characters and none of / \\ ? # or control characters.',
+          message: ENTITY_ID_RULE,
         },
       ]);
     }
@@ -139,13 +139,13 @@ async function runOperation(
 ): Promise<HttpResponseInit> {
   const started = performance.now();
   const correlation = correlationOf(request);
-  let charge = 0;
-  const meter: RequestMeter = { add: (requestCharge) => (charge += requestCharge) };
+  let budget: RequestBudget | undefined;
   let shared: Services | undefined;
   let tenantId: string | undefined;
   let response: HttpResponseInit;
   try {
     shared = await services();
+    budget = new RequestBudget(shared.config.cosmos.requestTimeoutMs);
     const principal = await shared.authenticator.authenticate(request);
     tenantId = principal.tenantId;
     const params = { ...routeParams };
@@ -164,7 +164,7 @@ async function runOperation(
       body,
       url,
       services: shared,
-      meter,
+      budget,
     });
     if (result.text !== undefined) response = textResponse(correlation, result.status, result.text, result.headers);
     else if (result.body === undefined) response = emptyResponse(correlation, result.status, result.headers);
@@ -178,7 +178,7 @@ async function runOperation(
     requestId: correlation.requestId,
     clientRequestId: correlation.clientRequestId,
     status: response.status ?? 200,
-    requestCharge: Math.round(charge * 100) / 100,
+    requestCharge: Math.round((budget?.requestCharge ?? 0) * 100) / 100,
     tenantId,
     started,
   });

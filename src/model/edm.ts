@@ -95,13 +95,32 @@ export const analyticsActivityType = z.enum(ACTIVITY_TYPES, {
 });
 
 // eslint-disable-next-line no-control-regex
-const FORBIDDEN_ID_CHARACTERS = /[/\\?#\u0000-\u001f\u007f]/;
+const FORBIDDEN_ID_CHARACTERS = /[/\\?#\u0000-\u001f\u007f-\u009f]/;
+/** Whitespace as JavaScript (and the Cosmos DB SDK, which refuses an all-blank id) sees it. */
+const EDGE_WHITESPACE = /^\s|\s$/;
 
-/** An entity key: 1–255 characters, none of `/ \ ? #` and no control characters (they cannot be Cosmos ids). */
+/** What an id may be, in one sentence: the 400 for any other id says it. */
+export const ENTITY_ID_RULE =
+  "An id has 1 to 255 characters, none of / \\ ? # or control characters, no whitespace at either end, and is not '.' or '..'.";
+
+/**
+ * An entity key the store can hold and a URL can address: 1–255 characters (UTF-16 units), well-formed
+ * Unicode, none of `/ \ ? #` (Cosmos DB refuses them) or control characters, no whitespace at either end
+ * (the SDK refuses an all-blank id, and edge blanks do not survive copy and paste), and not `.` or `..`
+ * (URL parsers resolve those segments away, so such an entity could never be read or deleted).
+ */
 export function isEntityId(value: string): boolean {
-  return value.length >= 1 && value.length <= 255 && !FORBIDDEN_ID_CHARACTERS.test(value);
+  return (
+    value.length >= 1 &&
+    value.length <= 255 &&
+    value.isWellFormed() &&
+    !FORBIDDEN_ID_CHARACTERS.test(value) &&
+    !EDGE_WHITESPACE.test(value) &&
+    value !== '.' &&
+    value !== '..'
+  );
 }
 
 export const entityId = z.string({ error: (issue) => literalMessage(issue.input, 'Edm.String') }).refine(isEntityId, {
-  error: 'An id has 1 to 255 characters and none of / \\ ? # or control characters.',
+  error: ENTITY_ID_RULE,
 });

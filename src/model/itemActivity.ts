@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { edmDateTimeOffset, edmString } from './edm';
 import { normalizeDateTimeOffset } from '../odata/filter';
-import { type JsonObject, type ResourceDefinition, nestedODataType, singleType } from './resource';
+import { type JsonObject, type ResourceDefinition, isReservedName, nestedODataType, singleType } from './resource';
 
 export const ITEM_ACTIVITY_TYPE = 'itemActivity';
 
@@ -22,16 +22,25 @@ const ALWAYS_ON_OBJECTS = {
   when: (payload: { value: unknown }) => typeof payload.value === 'object' && payload.value !== null,
 };
 
-function dynamicNames(declared: readonly string[]) {
+function dynamicNames(declared: readonly string[], entityLevel = false) {
   return (value: JsonObject, ctx: z.RefinementCtx): void => {
     for (const name of Object.keys(value)) {
-      if (declared.includes(name) || DYNAMIC_NAME.test(name) || PROPERTY_ANNOTATION.test(name)) continue;
-      ctx.addIssue({
-        code: 'custom',
-        path: [name],
-        input: value[name],
-        message: `'${name}' is not a valid property name: dynamic properties are OData identifiers (letters, digits, '_').`,
-      });
+      if (declared.includes(name)) continue;
+      if (!DYNAMIC_NAME.test(name) && !PROPERTY_ANNOTATION.test(name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          input: value[name],
+          message: `'${name}' is not a valid property name: dynamic properties are OData identifiers (letters, digits, '_').`,
+        });
+      } else if (entityLevel && isReservedName(name.split('@')[0] ?? name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          input: value[name],
+          message: `'${name}' is reserved by the store: a dynamic property cannot be named so, nor start with '_'.`,
+        });
+      }
     }
   };
 }
@@ -63,10 +72,10 @@ const itemActivityShape = {
 
 const itemActivitySchema = z
   .looseObject(itemActivityShape)
-  .superRefine(dynamicNames(Object.keys(itemActivityShape)), ALWAYS_ON_OBJECTS);
+  .superRefine(dynamicNames(Object.keys(itemActivityShape), true), ALWAYS_ON_OBJECTS);
 const itemActivityPatchSchema = z
   .looseObject(z.object(itemActivityShape).partial().shape)
-  .superRefine(dynamicNames(Object.keys(itemActivityShape)), ALWAYS_ON_OBJECTS);
+  .superRefine(dynamicNames(Object.keys(itemActivityShape), true), ALWAYS_ON_OBJECTS);
 
 function text(value: unknown): string | null {
   return typeof value === 'string' ? value : null;

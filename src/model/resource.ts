@@ -47,6 +47,28 @@ export function nestedODataType(allowed?: readonly string[]) {
   });
 }
 
+/**
+ * Names the store uses beside an entity's properties (its document's own fields) and Cosmos DB's system
+ * properties (which start with '_'): an open type's dynamic property may not take them (contract §2.2), even
+ * though properties are stored apart from them, so no reader of the raw documents can confuse the two.
+ */
+export const STORE_RESERVED_NAMES: ReadonlySet<string> = new Set([
+  'pk',
+  'tenantId',
+  'type',
+  'data',
+  'idx',
+  'ver',
+  'rev',
+  'ref',
+  'pending',
+  'referencedBy',
+]);
+
+export function isReservedName(name: string): boolean {
+  return name.startsWith('_') || STORE_RESERVED_NAMES.has(name);
+}
+
 /** Annotations the server computes: a client may echo them back (e.g. a GET body re-posted); they are ignored. */
 const COMPUTED_ANNOTATIONS = new Set([
   '@odata.context',

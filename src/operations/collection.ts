@@ -3,10 +3,10 @@
  * (route, container, owner scope and permission) and what it holds (its resource definition).
  */
 import type { Principal } from '../auth/principal';
-import { NotFoundError, PreconditionFailedError } from '../errors';
+import { NotFoundError } from '../errors';
 import { type ResourceDefinition, applyPatch, parseCreate } from '../model/resource';
 import type { ContainerName } from '../store/containers';
-import type { StoredEntity } from '../store/entityStore';
+import type { Precondition, StoredEntity } from '../store/entityStore';
 import type { Access, Operation, OperationInput, OperationResult } from '../http/operation';
 import { contextPath, contextUrl, entityItem, entityRepresentation, etagOf, ifMatchAdmits } from '../http/odata';
 import { compileFilter } from '../odata/filter';
@@ -47,7 +47,7 @@ function requireId(input: OperationInput): string {
 
 async function readExisting(collection: CollectionDeclaration, input: OperationInput): Promise<StoredEntity> {
   const id = requireId(input);
-  const entity = await input.services.stores[collection.container].read(input.scope, id, input.meter);
+  const entity = await input.services.stores[collection.container].read(input.scope, id, input.budget);
   if (entity === undefined) {
     throw new NotFoundError(`The ${collection.definition.baseType} '${id}' does not exist here.`, 'itemNotFound');
   }
@@ -65,7 +65,7 @@ export function createOperation(collection: CollectionDeclaration): Operation {
     access: (principal, params) => collection.access(principal, params, 'write'),
     async handle(input) {
       const entity = parseCreate(collection.definition, input.body ?? {});
-      const result = await input.services.stores[collection.container].upsert(input.scope, entity, input.meter);
+      const result = await input.services.stores[collection.container].upsert(input.scope, entity, input.budget);
       const location = `${input.url.origin}${input.url.pathname.replace(/\/$/, '')}/${encodeURIComponent(entity.id)}`;
       return entityResult(collection, input, result.created ? 201 : 200, result.entity, {
         headers: result.created ? { Location: location } : {},
@@ -113,9 +113,9 @@ export function listOperation(collection: CollectionDeclaration): Operation {
           top: options.top,
           continuation: options.continuation,
         },
-        input.meter,
+        input.budget,
       );
-      const count = options.count ? await store.count(input.scope, filter, input.meter) : undefined;
+      const count = options.count ? await store.count(input.scope, filter, input.budget) : undefined;
       return {
         status: 200,
         body: {
@@ -129,6 +129,12 @@ export function listOperation(collection: CollectionDeclaration): Operation {
   };
 }
 
+/** The client's `If-Match` as a precondition on the stored version; none when the header is absent. */
+function ifMatchOf(input: OperationInput): Precondition | undefined {
+  const header = input.headers.get('if-match');
+  return header === null ? undefined : (current) => ifMatchAdmits(header, current);
+}
+
 /** DELETE one entity, honouring If-Match (204; 412 when stale, changing nothing). */
 export function deleteOperation(collection: CollectionDeclaration): Operation {
   return {
@@ -139,18 +145,17 @@ export function deleteOperation(collection: CollectionDeclaration): Operation {
     queryOptions: [],
     access: (principal, params) => collection.access(principal, params, 'write'),
     async handle(input) {
-      const stored = await readExisting(collection, input);
-      if (!ifMatchAdmits(input.headers.get('if-match'), stored)) throw new PreconditionFailedError();
-      await input.services.stores[collection.container].delete(input.scope, stored.id, stored.etag, input.meter);
+      const store = input.services.stores[collection.container];
+      await store.delete(input.scope, requireId(input), input.budget, ifMatchOf(input));
       return { status: 204 };
     },
   };
 }
 
-/** Attempts of a read-merge-replace when the entity changes underneath and the client sent no If-Match. */
-const PATCH_ATTEMPTS = 3;
-
-/** PATCH: merge, re-validate the whole entity, replace only the version that was read (If-Match honoured). */
+/**
+ * PATCH: merge, re-validate the whole entity, replace only the version that was read. Without If-Match a
+ * concurrent writer makes it start over on the new version (never 412); with If-Match, 412 when stale.
+ */
 export function updateOperation(collection: CollectionDeclaration): Operation {
   return {
     name: `update${collection.name}`,
@@ -160,24 +165,15 @@ export function updateOperation(collection: CollectionDeclaration): Operation {
     queryOptions: [],
     access: (principal, params) => collection.access(principal, params, 'write'),
     async handle(input) {
-      const ifMatch = input.headers.get('if-match');
       const store = input.services.stores[collection.container];
-      for (let attempt = 1; ; attempt += 1) {
-        const stored = await readExisting(collection, input);
-        if (!ifMatchAdmits(ifMatch, stored)) throw new PreconditionFailedError();
-        const updated = applyPatch(collection.definition, stored, input.body ?? {});
-        try {
-          return entityResult(
-            collection,
-            input,
-            200,
-            await store.replace(input.scope, updated, stored.etag, input.meter),
-          );
-        } catch (error) {
-          // A concurrent writer won: retry on the new version, unless the client pinned one.
-          if (!(error instanceof PreconditionFailedError) || ifMatch !== null || attempt >= PATCH_ATTEMPTS) throw error;
-        }
-      }
+      const updated = await store.update(
+        input.scope,
+        requireId(input),
+        (current) => applyPatch(collection.definition, current, input.body ?? {}),
+        input.budget,
+        ifMatchOf(input),
+      );
+      return entityResult(collection, input, 200, updated);
     },
   };
 }

@@ -43,7 +43,7 @@ export function referenceOperations(activities: CollectionDeclaration): Operatio
         if (params === undefined || !Object.values(params).every(isEntityId)) throw notAnActivity();
         // The target is resolved with the caller's principal: always the caller's tenant.
         const target = activities.access(input.principal, params, 'read').scope;
-        await input.services.stores.itemActivities.addReference(input.scope, target, params.id ?? '', input.meter);
+        await input.services.stores.itemActivities.addReference(input.scope, target, params.id ?? '', input.budget);
         return { status: 204 };
       },
     },
@@ -55,7 +55,7 @@ export function referenceOperations(activities: CollectionDeclaration): Operatio
       queryOptions: [],
       access: (principal, params) => activities.access(principal, params, 'write'),
       async handle(input) {
-        await input.services.stores.itemActivities.removeReference(input.scope, input.params.id ?? '', input.meter);
+        await input.services.stores.itemActivities.removeReference(input.scope, input.params.id ?? '', input.budget);
         return { status: 204 };
       },
     },

@@ -119,7 +119,7 @@ async function latestRows(report: ReportDeclaration, input: OperationInput): Pro
       top: 1,
       continuation: undefined,
     },
-    input.meter,
+    input.budget,
   );
   const refreshDate = latest.items[0]?.data.reportRefreshDate;
   if (typeof refreshDate !== 'string') return [];
@@ -134,7 +134,7 @@ async function latestRows(report: ReportDeclaration, input: OperationInput): Pro
   const rows: StoredEntity[] = [];
   let continuation: string | undefined;
   do {
-    const page = await store.list(input.scope, { filter, orderBy, top: 999, continuation }, input.meter);
+    const page = await store.list(input.scope, { filter, orderBy, top: 999, continuation }, input.budget);
     rows.push(...page.items);
     continuation = page.continuation;
   } while (continuation !== undefined && rows.length < MAX_REPORT_ROWS);

@@ -27,8 +27,13 @@ export function createCosmosClient(settings: CosmosConnection): CosmosClient {
     connectionPolicy: {
       enableEndpointDiscovery: !local,
       requestTimeout: settings.requestTimeoutMs,
-      // Throttling is retried for up to 10 s, then answered 429 with Retry-After (an HTTP caller is waiting).
-      retryOptions: { maxRetryAttemptCount: 9, fixedRetryIntervalInMilliseconds: 0, maxWaitTimeInSeconds: 10 },
+      // Throttling is retried for up to half a request's deadline, then answered 429 with Retry-After (an HTTP
+      // caller is waiting); the deadline itself (RequestBudget) bounds everything else.
+      retryOptions: {
+        maxRetryAttemptCount: 9,
+        fixedRetryIntervalInMilliseconds: 0,
+        maxWaitTimeInSeconds: Math.max(1, Math.floor(settings.requestTimeoutMs / 2000)),
+      },
     },
     userAgentSuffix: 'graph-analytics-api',
   });

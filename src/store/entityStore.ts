@@ -2,31 +2,33 @@
  * Entities in a Cosmos DB container. A document is `{id, pk, tenantId, type, data}`: the Graph properties
  * live under `data`, so a dynamic property of an open type can never collide with a field of the store.
  * `pk` is `<tenant id>/<owner scope>`; every call is confined to one such partition.
+ *
+ * Concurrency: a write without a client precondition never fails because another writer came first. Create
+ * is one upsert; PATCH and DELETE read, check the client's `If-Match` (if any) and write only the version
+ * they read, retrying on fresh data when another writer won (until the request's deadline, then 503). With
+ * `If-Match`, exactly one writer per version wins and the others answer 412.
  */
 import { createHash } from 'node:crypto';
-import { type Container, ErrorResponse } from '@azure/cosmos';
+import { type Container, ErrorResponse, type RequestOptions } from '@azure/cosmos';
 import { z } from 'zod';
 import {
   BadRequestError,
   ConflictError,
   NotFoundError,
   PreconditionFailedError,
+  ServiceError,
   ServiceUnavailableError,
   TooManyRequestsError,
 } from '../errors';
 import type { SqlCondition } from '../odata/filter';
 import type { QueryShape } from '../odata/listOptions';
 import { type Entity, type JsonObject, type ResourceDefinition, decodeStored } from '../model/resource';
+import { RETRY, type RequestBudget, untilSettled } from './budget';
 
 /** Where an entity lives: the caller's tenant and the owner the path names (e.g. `users/<oid>`). */
 export interface PartitionScope {
   readonly tenantId: string;
   readonly owner: string;
-}
-
-/** Collects the request units a request spends, for telemetry. */
-export interface RequestMeter {
-  add(requestCharge: number): void;
 }
 
 /** A page request: the SQL path to order by (`c.id` when none), the condition, the page size and where to resume. */
@@ -38,9 +40,12 @@ export interface ListQuery {
 }
 
 export interface StoredEntity<D extends JsonObject = JsonObject> extends Entity<D> {
-  /** The store's version of the entity, returned as the HTTP ETag. */
+  /** The entity's version, returned as the HTTP ETag. */
   readonly etag: string;
 }
+
+/** Whether the client's precondition (`If-Match`) admits the entity's current version. */
+export type Precondition = (current: StoredEntity) => boolean;
 
 /** Cosmos DB refuses partition key values over 2 KiB; long owner scopes are hashed (ids never contain '/'). */
 const MAX_READABLE_PARTITION_KEY = 1024;
@@ -60,7 +65,9 @@ function statusOf(error: unknown): number | string | undefined {
 }
 
 /** Store errors that a client can act on become service errors; anything else stays a fault (500). */
-export function toServiceError(error: unknown): unknown {
+export function toServiceError(error: unknown, budget?: RequestBudget): unknown {
+  if (error instanceof ServiceError) return error;
+  if (error instanceof Error && error.name === 'AbortError' && budget !== undefined) return budget.exceeded(error);
   const code = statusOf(error);
   if (code === 412) return new PreconditionFailedError();
   // A point write on an entity that a concurrent request deleted, or created, first.
@@ -77,14 +84,6 @@ export function toServiceError(error: unknown): unknown {
   return error;
 }
 
-async function guarded<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw toServiceError(error);
-  }
-}
-
 const storedDocument = z.object({
   id: z.string(),
   pk: z.string(),
@@ -92,13 +91,23 @@ const storedDocument = z.object({
   type: z.string(),
   data: z.record(z.string(), z.unknown()),
   idx: z.record(z.string(), z.unknown()).optional(),
-  /** On a reference: where the referenced entity lives, and its version when this copy was made. */
-  ref: z.object({ pk: z.string(), etag: z.string() }).optional(),
+  /** The content version (the ETag) where writes that do not change the content exist (item activities). */
+  ver: z.string().optional(),
+  /** Counts content writes: orders the copies of a referenced entity. */
+  rev: z.number().int().optional(),
+  /** On a reference: where the referenced entity lives, and the version this copy holds. */
+  ref: z.object({ pk: z.string(), ver: z.string(), rev: z.number().int() }).optional(),
+  /** On a reference that is being added: not listed or readable until the target has registered it. */
+  pending: z.literal(true).optional(),
   /** On a referenced entity: the partitions that hold a reference to it. */
   referencedBy: z.array(z.string()).optional(),
   _etag: z.string(),
+  _ts: z.number().optional(),
 });
 export type StoredDocument = z.infer<typeof storedDocument>;
+
+/** The names of a stored document's own fields: no dynamic property of an open type may use them. */
+export const STORE_FIELD_NAMES: readonly string[] = Object.keys(storedDocument.shape);
 
 /** Where documents live: a partition of one tenant. */
 export interface Location {
@@ -108,6 +117,15 @@ export interface Location {
 
 export function locationOf(scope: PartitionScope): Location {
   return { pk: partitionKeyOf(scope), tenantId: scope.tenantId };
+}
+
+/** A conditional point write or delete either happens, or loses a race (the entity changed, vanished or appeared). */
+export type Raced = { readonly raced: 404 | 409 | 412 };
+export type Written = { readonly raced?: undefined; readonly created: boolean; readonly document: StoredDocument };
+
+function racedStatus(error: unknown): 404 | 409 | 412 | undefined {
+  const code = statusOf(error);
+  return code === 404 || code === 409 || code === 412 ? code : undefined;
 }
 
 export class EntityStore<D extends JsonObject = JsonObject> {
@@ -121,16 +139,47 @@ export class EntityStore<D extends JsonObject = JsonObject> {
     return this.definition.query;
   }
 
+  /** A condition every listed or counted document meets besides its partition (none here). */
+  protected readonly listedOnly: string | undefined = undefined;
+
+  /** Runs one SDK call within the request's deadline, its errors mapped to service errors. */
+  protected async call<T>(budget: RequestBudget, operation: (options: RequestOptions) => Promise<T>): Promise<T> {
+    try {
+      return await budget.race(operation({ abortSignal: budget.signal }));
+    } catch (error) {
+      throw toServiceError(error, budget);
+    }
+  }
+
+  /** Like `call`, but a lost race (404, 409, 412) is returned instead of thrown. */
+  private async conditional<T>(
+    budget: RequestBudget,
+    operation: (options: RequestOptions) => Promise<T>,
+  ): Promise<T | Raced> {
+    try {
+      return await budget.race(operation({ abortSignal: budget.signal }));
+    } catch (error) {
+      const raced = racedStatus(error);
+      if (raced !== undefined) return { raced };
+      throw toServiceError(error, budget);
+    }
+  }
+
   /** Decodes a stored document; one of another partition or tenant is never returned (defence in depth). */
   protected decode(raw: unknown, location: Location): StoredDocument | undefined {
     const document = storedDocument.parse(raw);
     return document.pk === location.pk && document.tenantId === location.tenantId ? document : undefined;
   }
 
+  /** The ETag of a stored entity. */
+  protected etagOf(document: StoredDocument): string {
+    return document._etag;
+  }
+
   protected entityOf(document: StoredDocument): StoredEntity<D> {
     return {
       ...decodeStored(this.definition, document.type, document.id, document.data),
-      etag: document.ref?.etag ?? document._etag,
+      etag: this.etagOf(document),
     };
   }
 
@@ -149,44 +198,59 @@ export class EntityStore<D extends JsonObject = JsonObject> {
   protected async readDocument(
     location: Location,
     id: string,
-    meter: RequestMeter,
+    budget: RequestBudget,
   ): Promise<StoredDocument | undefined> {
-    const response = await guarded(() => this.container.item(id, location.pk).read());
-    meter.add(response.requestCharge);
+    const response = await this.call(budget, (options) => this.container.item(id, location.pk).read(options));
+    budget.add(response.requestCharge);
     if (response.statusCode === 404 || response.resource === undefined) return undefined;
     return this.decode(response.resource, location);
   }
 
-  /** Writes a document: `create` (409 if it exists), `upsert`, or `replace` of the version `etag` (412). */
-  protected async writeDocument(
+  /**
+   * Writes a document: `create` (races with 409 when it exists), `upsert`, or `replace` of the version
+   * `etag` (races with 412 when it changed, 404 when it is gone). A lost race is returned, not thrown.
+   */
+  protected async tryWrite(
     mode: 'create' | 'upsert' | 'replace',
     location: Location,
     document: JsonObject,
-    meter: RequestMeter,
+    budget: RequestBudget,
     etag?: string,
-  ): Promise<{ created: boolean; document: StoredDocument }> {
-    const condition = etag === undefined ? {} : { accessCondition: { type: 'IfMatch', condition: etag } };
-    const response = await guarded(() => {
-      if (mode === 'create') return this.container.items.create(document);
-      if (mode === 'upsert') return this.container.items.upsert(document, condition);
-      return this.container.item(String(document.id), location.pk).replace(document, condition);
+  ): Promise<Written | Raced> {
+    const response = await this.conditional(budget, (options) => {
+      const conditioned =
+        etag === undefined ? options : { ...options, accessCondition: { type: 'IfMatch', condition: etag } };
+      if (mode === 'create') return this.container.items.create(document, options);
+      if (mode === 'upsert') return this.container.items.upsert(document, conditioned);
+      return this.container.item(String(document.id), location.pk).replace(document, conditioned);
     });
-    meter.add(response.requestCharge);
+    if ('raced' in response) return response;
+    budget.add(response.requestCharge);
     const stored = this.decode(response.resource, location);
     if (stored === undefined) throw new Error(`The store answered a ${mode} with a document of another partition.`);
     return { created: response.statusCode === 201, document: stored };
   }
 
-  /** Deletes a document (if its version is still `etag`, when given). */
-  protected async deleteDocument(location: Location, id: string, meter: RequestMeter, etag?: string): Promise<void> {
-    const condition = etag === undefined ? {} : { accessCondition: { type: 'IfMatch', condition: etag } };
-    const response = await guarded(() => this.container.item(id, location.pk).delete(condition));
-    meter.add(response.requestCharge);
+  /** Deletes a document (if its version is still `etag`, when given); a lost race is returned. */
+  protected async tryDelete(
+    location: Location,
+    id: string,
+    budget: RequestBudget,
+    etag?: string,
+  ): Promise<'deleted' | Raced> {
+    const response = await this.conditional(budget, (options) =>
+      this.container
+        .item(id, location.pk)
+        .delete(etag === undefined ? options : { ...options, accessCondition: { type: 'IfMatch', condition: etag } }),
+    );
+    if ('raced' in response) return response;
+    budget.add(response.requestCharge);
+    return 'deleted';
   }
 
   /** A point read; undefined when the entity does not exist in the scope. */
-  async read(scope: PartitionScope, id: string, meter: RequestMeter): Promise<StoredEntity<D> | undefined> {
-    const document = await this.readDocument(locationOf(scope), id, meter);
+  async read(scope: PartitionScope, id: string, budget: RequestBudget): Promise<StoredEntity<D> | undefined> {
+    const document = await this.readDocument(locationOf(scope), id, budget);
     return document === undefined ? undefined : this.entityOf(document);
   }
 
@@ -194,23 +258,57 @@ export class EntityStore<D extends JsonObject = JsonObject> {
   async upsert(
     scope: PartitionScope,
     entity: Entity<D>,
-    meter: RequestMeter,
+    budget: RequestBudget,
   ): Promise<{ created: boolean; entity: StoredEntity<D> }> {
     const location = locationOf(scope);
-    const written = await this.writeDocument('upsert', location, this.documentOf(location, entity), meter);
+    const written = await this.tryWrite('upsert', location, this.documentOf(location, entity), budget);
+    if (written.raced !== undefined) throw new Error(`An unconditional upsert lost a race (${written.raced}).`);
     return { created: written.created, entity: this.entityOf(written.document) };
   }
 
-  /** Replaces the entity if its version is still `etag`; otherwise 412. */
-  async replace(scope: PartitionScope, entity: Entity<D>, etag: string, meter: RequestMeter): Promise<StoredEntity<D>> {
+  /**
+   * Read-modify-write of one entity: `change` makes the new entity from the current one (and may refuse
+   * it); only the version read is replaced, so a concurrent writer's change is never lost. 404 when the
+   * entity does not exist, 412 when `precondition` does not admit the current version.
+   */
+  async update(
+    scope: PartitionScope,
+    id: string,
+    change: (current: StoredEntity<D>) => Entity<D>,
+    budget: RequestBudget,
+    precondition?: Precondition,
+  ): Promise<StoredEntity<D>> {
     const location = locationOf(scope);
-    const written = await this.writeDocument('replace', location, this.documentOf(location, entity), meter, etag);
-    return this.entityOf(written.document);
+    return untilSettled(budget, async () => {
+      const current = await this.readDocument(location, id, budget);
+      if (current === undefined) throw this.notFound(id);
+      const entity = this.entityOf(current);
+      if (precondition !== undefined && !precondition(entity)) throw new PreconditionFailedError();
+      const next = change(entity);
+      const written = await this.tryWrite('replace', location, this.documentOf(location, next), budget, current._etag);
+      return written.raced === undefined ? this.entityOf(written.document) : RETRY;
+    });
   }
 
-  /** Deletes the entity if its version is still `etag`; otherwise 412. */
-  async delete(scope: PartitionScope, id: string, etag: string, meter: RequestMeter): Promise<void> {
-    await this.deleteDocument(locationOf(scope), id, meter, etag);
+  /** Deletes the entity: 404 when it does not exist, 412 when `precondition` does not admit its version. */
+  async delete(scope: PartitionScope, id: string, budget: RequestBudget, precondition?: Precondition): Promise<void> {
+    const location = locationOf(scope);
+    if (precondition === undefined) {
+      const deleted = await this.tryDelete(location, id, budget);
+      if (deleted !== 'deleted') throw this.notFound(id);
+      return;
+    }
+    await untilSettled(budget, async () => {
+      const current = await this.readDocument(location, id, budget);
+      if (current === undefined) throw this.notFound(id);
+      if (!precondition(this.entityOf(current))) throw new PreconditionFailedError();
+      const deleted = await this.tryDelete(location, id, budget, current._etag);
+      return deleted === 'deleted' ? undefined : RETRY;
+    });
+  }
+
+  protected notFound(id: string): NotFoundError {
+    return new NotFoundError(`The ${this.definition.baseType} '${id}' does not exist here.`, 'itemNotFound');
   }
 
   /**
@@ -220,26 +318,27 @@ export class EntityStore<D extends JsonObject = JsonObject> {
   async list(
     scope: PartitionScope,
     query: ListQuery,
-    meter: RequestMeter,
+    budget: RequestBudget,
   ): Promise<{ items: StoredEntity<D>[]; continuation: string | undefined }> {
     const location = locationOf(scope);
     const spec = this.querySpec(location, 'SELECT * FROM c', query.filter, query.orderBy);
     const iterator = this.container.items.query(spec, {
       maxItemCount: query.top,
       partitionKey: location.pk,
+      abortSignal: budget.signal,
       ...(query.continuation === undefined ? {} : { continuationToken: query.continuation }),
     });
     const items: StoredEntity<D>[] = [];
     let continuation: string | undefined;
     // A page may come back empty with a continuation: read on until something arrives (or nothing is left).
     for (let reads = 0; reads < 10; reads += 1) {
-      const page = await guarded(() => iterator.fetchNext()).catch((error: unknown) => {
-        if (query.continuation !== undefined && statusOf(error) === 400) {
+      const page = await this.call(budget, () => iterator.fetchNext()).catch((error: unknown) => {
+        if (query.continuation !== undefined && error instanceof Error && statusOf(error) === 400) {
           throw new BadRequestError('Invalid $skiptoken: the token is not one this service issued.');
         }
         throw error;
       });
-      meter.add(page.requestCharge);
+      budget.add(page.requestCharge);
       for (const raw of page.resources) {
         const document = this.decode(raw, location);
         if (document !== undefined) items.push(this.entityOf(document));
@@ -251,13 +350,13 @@ export class EntityStore<D extends JsonObject = JsonObject> {
   }
 
   /** How many entities of the partition match the condition. */
-  async count(scope: PartitionScope, filter: SqlCondition | undefined, meter: RequestMeter): Promise<number> {
+  async count(scope: PartitionScope, filter: SqlCondition | undefined, budget: RequestBudget): Promise<number> {
     const location = locationOf(scope);
     const spec = this.querySpec(location, 'SELECT VALUE COUNT(1) FROM c', filter, undefined);
-    const response = await guarded(() =>
-      this.container.items.query<number>(spec, { partitionKey: location.pk }).fetchAll(),
+    const response = await this.call(budget, (options) =>
+      this.container.items.query<number>(spec, { ...options, partitionKey: location.pk }).fetchAll(),
     );
-    meter.add(response.requestCharge);
+    budget.add(response.requestCharge);
     return z
       .number()
       .int()
@@ -271,6 +370,7 @@ export class EntityStore<D extends JsonObject = JsonObject> {
     orderBy: ListQuery['orderBy'],
   ) {
     const conditions = ['c.pk = @pk', 'c.tenantId = @tenantId'];
+    if (this.listedOnly !== undefined) conditions.push(this.listedOnly);
     if (filter !== undefined) conditions.push(filter.text);
     let text = `${select} WHERE ${conditions.join(' AND ')}`;
     if (orderBy !== undefined) {

@@ -1,0 +1,92 @@
+/**
+ * What one HTTP request may spend on the database: time, as an end-to-end deadline of all its store work
+ * (the SDK's own retries included), and request units, collected for telemetry. Past the deadline the
+ * request answers 503 with Retry-After, never later; the calls still in flight are aborted.
+ */
+import { ServiceUnavailableError } from '../errors';
+
+/** Retry-After (seconds) of a request whose store work outlasted its deadline. */
+export const DEADLINE_RETRY_AFTER_SECONDS = 2;
+
+export class RequestBudget {
+  private spent = 0;
+  private readonly deadline: number;
+  /** Aborted at the deadline: passed to every SDK call, so nothing outlives the request for long. */
+  readonly signal: AbortSignal;
+
+  constructor(readonly timeoutMs: number) {
+    this.deadline = performance.now() + timeoutMs;
+    this.signal = AbortSignal.timeout(timeoutMs);
+  }
+
+  /** Records the request units of one database call. */
+  add(requestCharge: number): void {
+    this.spent += requestCharge;
+  }
+
+  get requestCharge(): number {
+    return this.spent;
+  }
+
+  remainingMs(): number {
+    return Math.max(0, this.deadline - performance.now());
+  }
+
+  expired(): boolean {
+    return this.remainingMs() === 0 || this.signal.aborted;
+  }
+
+  /** The error a request answers when its store work outlasts the deadline. */
+  exceeded(cause?: unknown): ServiceUnavailableError {
+    return new ServiceUnavailableError(DEADLINE_RETRY_AFTER_SECONDS, cause ?? new Error('The store deadline passed.'));
+  }
+
+  /**
+   * Settles with `work`, or rejects with 503 at the deadline, whichever comes first. The SDK's retries of a
+   * reset connection sleep without looking at the abort signal, so the race, not the signal, keeps the
+   * answer on time.
+   */
+  async race<T>(work: Promise<T>): Promise<T> {
+    if (this.expired()) {
+      work.catch(() => undefined);
+      throw this.exceeded();
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(this.exceeded()), this.remainingMs());
+    });
+    try {
+      return await Promise.race([work, timeout]);
+    } finally {
+      clearTimeout(timer);
+      // A call that lost the race may still fail later: its rejection is expected and ignored.
+      work.catch(() => undefined);
+    }
+  }
+
+  /** Waits `ms` (jittered backoff between attempts), or fails with 503 when the deadline comes first. */
+  async pause(ms: number): Promise<void> {
+    if (ms >= this.remainingMs()) throw this.exceeded();
+    await new Promise((resolve) => setTimeout(resolve, ms));
+  }
+}
+
+/** A budget for work that no HTTP request waits for (scripts, benchmarks, set-up). */
+export function unboundedBudget(): RequestBudget {
+  return new RequestBudget(2_147_483_647);
+}
+
+/** Returned by an attempt that lost a race with another writer and should run again on fresh data. */
+export const RETRY = Symbol('retry');
+
+/**
+ * Runs `attempt` until it returns something other than RETRY: each retry after a jittered, growing pause
+ * (so racing writers spread out), until the budget's deadline, then 503. Used by every read-modify-write.
+ */
+export async function untilSettled<T>(budget: RequestBudget, attempt: () => Promise<T | typeof RETRY>): Promise<T> {
+  for (let round = 0; ; round += 1) {
+    const result = await attempt();
+    if (result !== RETRY) return result;
+    await budget.pause(Math.random() * Math.min(50, 2 ** Math.min(round, 6)));
+  }
+}
