@@ -60,6 +60,7 @@ export const STORE_RESERVED_NAMES: ReadonlySet<string> = new Set([
   'idx',
   'ver',
   'rev',
+  'inc',
   'ref',
   'pending',
   'referencedBy',

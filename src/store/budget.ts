@@ -80,13 +80,50 @@ export function unboundedBudget(): RequestBudget {
 export const RETRY = Symbol('retry');
 
 /**
- * Runs `attempt` until it returns something other than RETRY: each retry after a jittered, growing pause
- * (so racing writers spread out), until the budget's deadline, then 503. Used by every read-modify-write.
+ * The read-modify-writes of one process, queued per document: racing writers of one document take turns
+ * here instead of failing each other's conditional writes. Other processes (instances) still race, which
+ * the retries of `untilSettled` handle. One per store, so two hosts in one process race like two instances.
  */
-export async function untilSettled<T>(budget: RequestBudget, attempt: () => Promise<T | typeof RETRY>): Promise<T> {
-  for (let round = 0; ; round += 1) {
-    const result = await attempt();
-    if (result !== RETRY) return result;
-    await budget.pause(Math.random() * Math.min(50, 2 ** Math.min(round, 6)));
+export class WriterTurns {
+  private readonly tails = new Map<string, Promise<void>>();
+
+  /** Runs `work` after every earlier `work` of the same key has finished (or the deadline passed). */
+  async inTurn<T>(budget: RequestBudget, key: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.tails.get(key) ?? Promise.resolve();
+    let release = (): void => undefined;
+    const mine = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const tail = previous.then(() => mine);
+    this.tails.set(key, tail);
+    try {
+      await budget.race(previous);
+      return await work();
+    } finally {
+      release();
+      void tail.then(() => {
+        if (this.tails.get(key) === tail) this.tails.delete(key);
+      });
+    }
   }
+}
+
+/**
+ * Runs `attempt` until it returns something other than RETRY: each retry after a jittered, growing pause
+ * (so racing writers spread out), until the budget's deadline, then 503. Used by every read-modify-write of
+ * the document `key`, whose writers in this process take turns.
+ */
+export async function untilSettled<T>(
+  budget: RequestBudget,
+  turns: WriterTurns,
+  key: string,
+  attempt: () => Promise<T | typeof RETRY>,
+): Promise<T> {
+  return turns.inTurn(budget, key, async () => {
+    for (let round = 0; ; round += 1) {
+      const result = await attempt();
+      if (result !== RETRY) return result;
+      await budget.pause(Math.random() * Math.min(200, 2 ** Math.min(round + 1, 8)));
+    }
+  });
 }

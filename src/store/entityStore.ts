@@ -23,7 +23,7 @@ import {
 import type { SqlCondition } from '../odata/filter';
 import type { QueryShape } from '../odata/listOptions';
 import { type Entity, type JsonObject, type ResourceDefinition, decodeStored } from '../model/resource';
-import { RETRY, type RequestBudget, untilSettled } from './budget';
+import { RETRY, type RequestBudget, WriterTurns, untilSettled } from './budget';
 
 /** Where an entity lives: the caller's tenant and the owner the path names (e.g. `users/<oid>`). */
 export interface PartitionScope {
@@ -95,8 +95,10 @@ const storedDocument = z.object({
   ver: z.string().optional(),
   /** Counts content writes: orders the copies of a referenced entity. */
   rev: z.number().int().optional(),
-  /** On a reference: where the referenced entity lives, and the version this copy holds. */
-  ref: z.object({ pk: z.string(), ver: z.string(), rev: z.number().int() }).optional(),
+  /** Names one life of an entity (from its creation to its deletion): a re-created entity counts anew. */
+  inc: z.string().optional(),
+  /** On a reference: where the referenced entity lives, and the version (of which life) this copy holds. */
+  ref: z.object({ pk: z.string(), ver: z.string(), rev: z.number().int(), inc: z.string() }).optional(),
   /** On a reference that is being added: not listed or readable until the target has registered it. */
   pending: z.literal(true).optional(),
   /** On a referenced entity: the partitions that hold a reference to it. */
@@ -138,6 +140,9 @@ export class EntityStore<D extends JsonObject = JsonObject> {
   get query(): QueryShape {
     return this.definition.query;
   }
+
+  /** Where this store's read-modify-writes of one document take turns. */
+  protected readonly turns = new WriterTurns();
 
   /** A condition every listed or counted document meets besides its partition (none here). */
   protected readonly listedOnly: string | undefined = undefined;
@@ -279,7 +284,7 @@ export class EntityStore<D extends JsonObject = JsonObject> {
     precondition?: Precondition,
   ): Promise<StoredEntity<D>> {
     const location = locationOf(scope);
-    return untilSettled(budget, async () => {
+    return untilSettled(budget, this.turns, this.keyOf(location, id), async () => {
       const current = await this.readDocument(location, id, budget);
       if (current === undefined) throw this.notFound(id);
       const entity = this.entityOf(current);
@@ -298,13 +303,18 @@ export class EntityStore<D extends JsonObject = JsonObject> {
       if (deleted !== 'deleted') throw this.notFound(id);
       return;
     }
-    await untilSettled(budget, async () => {
+    await untilSettled(budget, this.turns, this.keyOf(location, id), async () => {
       const current = await this.readDocument(location, id, budget);
       if (current === undefined) throw this.notFound(id);
       if (!precondition(this.entityOf(current))) throw new PreconditionFailedError();
       const deleted = await this.tryDelete(location, id, budget, current._etag);
       return deleted === 'deleted' ? undefined : RETRY;
     });
+  }
+
+  /** Names one document of this container, for the turns its writers take in this process. */
+  protected keyOf(location: Location, id: string): string {
+    return `${this.container.id}|${location.pk}|${id}`;
   }
 
   protected notFound(id: string): NotFoundError {

@@ -14,8 +14,9 @@
  * - no orphan: every listed reference's partition is in its target's `referencedBy`, so deleting the target
  *   removes it. Adding a reference first writes an unlisted (`pending`) copy, then registers its partition
  *   on the target (always a write: a racing removal or delete sees it and starts over), then lists the copy.
- * - no stale copy: every content write of a target increments `rev`; a copy is refreshed only forwards (to
- *   a higher `rev`) and only by replacing the version read, so the newest content always wins.
+ * - no stale copy: every content write of a target increments `rev` (and a re-created target starts a new
+ *   life, `inc`); a copy is refreshed only forwards (to a higher `rev`, or to the target's new life) and
+ *   only by replacing the version read, so the newest content always wins.
  * - no trace of a refused request: a reference that cannot be completed is taken back before answering.
  * The entity's ETag is `ver`, which changes with the content only, so registering a reference does not
  * make a client's `If-Match` fail.
@@ -79,10 +80,15 @@ export class ItemActivityStore extends EntityStore {
     return document.rev ?? 0;
   }
 
+  /** Whether a copy already holds the target's content: the same life of it, at the same or a later revision. */
+  private isCurrent(copy: StoredDocument, target: StoredDocument): boolean {
+    return copy.ref?.inc === (target.inc ?? target.id) && copy.ref.rev >= this.revOf(target);
+  }
+
   /** The target's fields that every copy carries: its content, where it lives and which version. */
   private copyOf(location: Location, target: StoredDocument, pending: boolean): JsonObject {
     return this.documentOf(location, this.entityOf(target), {
-      ref: { pk: target.pk, ver: this.etagOf(target), rev: this.revOf(target) },
+      ref: { pk: target.pk, ver: this.etagOf(target), rev: this.revOf(target), inc: target.inc ?? target.id },
       ...(pending ? { pending: true } : {}),
     });
   }
@@ -104,9 +110,9 @@ export class ItemActivityStore extends EntityStore {
   /** Brings the copy at `pk` forward to the target's content, unless it is already as new (or not a copy of it). */
   private async refreshCopy(target: StoredDocument, pk: string, budget: RequestBudget): Promise<void> {
     const location = { pk, tenantId: target.tenantId };
-    await untilSettled(budget, async () => {
+    await untilSettled(budget, this.turns, this.keyOf(location, target.id), async () => {
       const copy = await this.readDocument(location, target.id, budget);
-      if (copy?.ref?.pk !== target.pk || copy.ref.rev >= this.revOf(target)) return undefined;
+      if (copy?.ref?.pk !== target.pk || this.isCurrent(copy, target)) return undefined;
       const written = await this.tryWrite(
         'replace',
         location,
@@ -127,7 +133,7 @@ export class ItemActivityStore extends EntityStore {
   /** Deletes the copy of `target` at `pk`, if there is one (never a contained activity or another target's copy). */
   private async removeCopy(target: { id: string; pk: string; tenantId: string }, pk: string, budget: RequestBudget) {
     const location = { pk, tenantId: target.tenantId };
-    await untilSettled(budget, async () => {
+    await untilSettled(budget, this.turns, this.keyOf(location, target.id), async () => {
       const copy = await this.readDocument(location, target.id, budget);
       if (copy?.ref?.pk !== target.pk) return undefined;
       const deleted = await this.tryDelete(location, target.id, budget, copy._etag);
@@ -135,11 +141,15 @@ export class ItemActivityStore extends EntityStore {
     });
   }
 
-  /** A contained activity's document for new content: a new version, the next revision, its references kept. */
+  /**
+   * A contained activity's document for new content: a new version, the next revision of the same life (or a
+   * new life), its references kept.
+   */
   private contentDocument(location: Location, entity: Entity, previous: StoredDocument | undefined): JsonObject {
     return this.documentOf(location, entity, {
       ver: randomUUID(),
       rev: previous === undefined ? 1 : this.revOf(previous) + 1,
+      inc: previous === undefined ? randomUUID() : (previous.inc ?? previous.id),
       ...(previous?.referencedBy === undefined ? {} : { referencedBy: previous.referencedBy }),
     });
   }
@@ -156,7 +166,7 @@ export class ItemActivityStore extends EntityStore {
     budget: RequestBudget,
   ): Promise<{ created: boolean; entity: StoredEntity }> {
     const location = locationOf(scope);
-    const written = await untilSettled(budget, async () => {
+    const written = await untilSettled(budget, this.turns, this.keyOf(location, entity.id), async () => {
       const existing = await this.readDocument(location, entity.id, budget);
       if (existing?.ref !== undefined && !isAbandoned(existing)) {
         throw new ConflictError(`'${entity.id}' is the id of an activity referenced in this collection.`);
@@ -184,7 +194,7 @@ export class ItemActivityStore extends EntityStore {
     precondition?: Precondition,
   ): Promise<StoredEntity> {
     const location = locationOf(scope);
-    const written = await untilSettled(budget, async () => {
+    const written = await untilSettled(budget, this.turns, this.keyOf(location, id), async () => {
       const resolved = await this.resolve(location, id, budget);
       if (resolved === undefined) throw this.notFound(id);
       const { home, document } = resolved;
@@ -206,7 +216,7 @@ export class ItemActivityStore extends EntityStore {
     precondition?: Precondition,
   ): Promise<void> {
     const location = locationOf(scope);
-    const deleted = await untilSettled(budget, async () => {
+    const deleted = await untilSettled(budget, this.turns, this.keyOf(location, id), async () => {
       const resolved = await this.resolve(location, id, budget);
       if (resolved === undefined) throw this.notFound(id);
       const { home, document } = resolved;
@@ -255,7 +265,7 @@ export class ItemActivityStore extends EntityStore {
 
   private async claim(location: Location, target: StoredDocument, budget: RequestBudget): Promise<void> {
     const copy = this.copyOf(location, target, true);
-    await untilSettled(budget, async () => {
+    await untilSettled(budget, this.turns, this.keyOf(location, target.id), async () => {
       const created = await this.tryWrite('create', location, copy, budget);
       if (created.raced === undefined) return undefined;
       const existing = await this.readDocument(location, target.id, budget);
@@ -274,7 +284,7 @@ export class ItemActivityStore extends EntityStore {
     id: string,
     budget: RequestBudget,
   ): Promise<StoredDocument> {
-    return untilSettled(budget, async () => {
+    return untilSettled(budget, this.turns, this.keyOf(home, id), async () => {
       const target = await this.readDocument(home, id, budget);
       if (target === undefined || target.ref !== undefined) {
         throw new NotFoundError(`The itemActivity '${id}' does not exist (it was deleted meanwhile).`, 'itemNotFound');
@@ -290,14 +300,14 @@ export class ItemActivityStore extends EntityStore {
   }
 
   private async publish(location: Location, target: StoredDocument, budget: RequestBudget): Promise<void> {
-    await untilSettled(budget, async () => {
+    await untilSettled(budget, this.turns, this.keyOf(location, target.id), async () => {
       const copy = await this.readDocument(location, target.id, budget);
       if (copy?.ref?.pk !== target.pk || copy.pending !== true) {
         // Removed by a delete of the target that saw the registration.
         throw new NotFoundError(`The itemActivity '${target.id}' was deleted meanwhile.`, 'itemNotFound');
       }
       // A refresh may have brought the copy further than the target read here: keep the newer content.
-      const listed = copy.ref.rev >= this.revOf(target) ? fieldsOf(copy) : this.copyOf(location, target, false);
+      const listed = this.isCurrent(copy, target) ? fieldsOf(copy) : this.copyOf(location, target, false);
       delete listed.pending;
       const written = await this.tryWrite('replace', location, listed, budget, copy._etag);
       return written.raced === undefined ? undefined : RETRY;
@@ -307,7 +317,7 @@ export class ItemActivityStore extends EntityStore {
   /** Removes the reference `id` from the collection at `scope`; the referenced activity stays. 404 if none. */
   async removeReference(scope: PartitionScope, id: string, budget: RequestBudget): Promise<void> {
     const location = locationOf(scope);
-    const removed = await untilSettled(budget, async () => {
+    const removed = await untilSettled(budget, this.turns, this.keyOf(location, id), async () => {
       const reference = await this.readDocument(location, id, budget);
       if (reference?.ref === undefined || reference.pending === true) {
         throw new NotFoundError(`This collection holds no reference '${id}'.`, 'itemNotFound');
@@ -323,7 +333,7 @@ export class ItemActivityStore extends EntityStore {
    * the version read is replaced, so a registration that races with this one makes it start over.
    */
   private async unregister(home: Location, location: Location, id: string, budget: RequestBudget): Promise<void> {
-    await untilSettled(budget, async () => {
+    await untilSettled(budget, this.turns, this.keyOf(home, id), async () => {
       const target = await this.readDocument(home, id, budget);
       if (target === undefined || !(target.referencedBy ?? []).includes(location.pk)) return undefined;
       const copy = await this.readDocument(location, id, budget);
