@@ -22,7 +22,8 @@ describe('built function modules', () => {
       .map((file) => file.replace(/\.ts$/, '.js'))
       .sort();
     expect(built).toEqual(sources);
-    expect(built).toHaveLength(OPERATIONS.length + 1);
+    // Every operation, the catch-all and the health function.
+    expect(built).toHaveLength(OPERATIONS.length + 2);
     expect(existsSync(join(root, 'dist', 'infra', 'containers.json'))).toBe(true);
   });
 
