@@ -43,4 +43,12 @@ describe('built function modules', () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toBe('loaded');
   });
+
+  it('leave out of the package, by .funcignore, local secrets, coverage, logs and source maps', () => {
+    const ignored = readFileSync(join(root, '.funcignore'), 'utf8')
+      .split('\n')
+      .map((line) => line.trim());
+    // Unanchored, so they match anywhere in the tree (dist/**/*.map, a stray .env).
+    for (const pattern of ['.env', '.env.*', 'coverage/', '*.log', '*.map']) expect(ignored).toContain(pattern);
+  });
 });
