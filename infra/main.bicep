@@ -7,7 +7,41 @@ targetScope = 'subscription'
 @maxLength(64)
 param environmentName string
 
-@description('Required. Location of all resources (a region that offers Flex Consumption).')
+@description('Required. Location of all resources: a region that offers Flex Consumption (the list of the azd Flex Consumption quickstarts).')
+@allowed([
+  'australiaeast'
+  'australiasoutheast'
+  'brazilsouth'
+  'canadacentral'
+  'centralindia'
+  'centralus'
+  'eastasia'
+  'eastus'
+  'eastus2'
+  'eastus2euap'
+  'francecentral'
+  'germanywestcentral'
+  'italynorth'
+  'japaneast'
+  'koreacentral'
+  'northcentralus'
+  'northeurope'
+  'norwayeast'
+  'southafricanorth'
+  'southcentralus'
+  'southeastasia'
+  'southindia'
+  'spaincentral'
+  'swedencentral'
+  'uaenorth'
+  'uksouth'
+  'ukwest'
+  'westcentralus'
+  'westeurope'
+  'westus'
+  'westus2'
+  'westus3'
+])
 @metadata({
   azd: {
     type: 'location'
@@ -24,6 +58,14 @@ param authAllowedTenants string = ''
 
 @description('Optional. Object id of a developer who gets data access to Cosmos DB and the host storage (empty: none).')
 param developerPrincipalId string = ''
+
+@description('Optional. Principal type of developerPrincipalId: User, or ServicePrincipal when azd runs signed in as one (CI).')
+@allowed([
+  'User'
+  'Group'
+  'ServicePrincipal'
+])
+param developerPrincipalType string = 'User'
 
 @description('Optional. Cosmos DB capacity: serverless, or provisioned autoscale throughput shared by the containers.')
 @allowed([
@@ -85,6 +127,7 @@ module storage 'modules/storage.bicep' = {
     deploymentContainerName: deploymentContainerName
     appPrincipalId: identity.outputs.principalId
     developerPrincipalId: developerPrincipalId
+    developerPrincipalType: developerPrincipalType
     location: location
     tags: tags
   }
@@ -114,7 +157,6 @@ module api 'modules/functionApp.bicep' = {
     identityId: identity.outputs.resourceId
     identityClientId: identity.outputs.clientId
     identityPrincipalId: identity.outputs.principalId
-    storageAccountName: storage.outputs.name
     storageBlobEndpoint: storage.outputs.blobEndpoint
     deploymentContainerName: deploymentContainerName
     applicationInsightsName: monitoring.outputs.applicationInsightsName

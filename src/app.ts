@@ -35,6 +35,9 @@ export function createServices(
     config,
     authenticator,
     telemetry,
+    pingDatabase: async (abortSignal) => {
+      await database.read({ abortSignal });
+    },
     stores: {
       activityStatistics: new EntityStore(database.container('activityStatistics'), activityStatistics),
       itemActivities: new ItemActivityStore(database.container('itemActivities'), itemActivity),

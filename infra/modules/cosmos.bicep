@@ -36,7 +36,7 @@ var containers = loadJsonContent('../containers.json').containers
 var dataContributorRoleId = '00000000-0000-0000-0000-000000000002'
 var dataPrincipals = empty(developerPrincipalId) ? [appPrincipalId] : [appPrincipalId, developerPrincipalId]
 
-resource account 'Microsoft.DocumentDB/databaseAccounts@2024-11-15' = {
+resource account 'Microsoft.DocumentDB/databaseAccounts@2026-03-15' = {
   name: accountName
   location: location
   tags: tags
@@ -61,7 +61,7 @@ resource account 'Microsoft.DocumentDB/databaseAccounts@2024-11-15' = {
   }
 }
 
-resource database 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases@2024-11-15' = {
+resource database 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases@2026-03-15' = {
   parent: account
   name: databaseName
   properties: {
@@ -72,7 +72,7 @@ resource database 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases@2024-11-15
   }
 }
 
-resource sqlContainers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-11-15' = [
+resource sqlContainers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2026-03-15' = [
   for container in containers: {
     parent: database
     name: container.name
@@ -90,9 +90,15 @@ resource sqlContainers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/conta
   }
 ]
 
-resource dataContributors 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments@2024-11-15' = [
+// One at a time, after the containers: Cosmos DB locks the account for each role assignment, and a parallel
+// one fails with 412 "another operation is in progress".
+@batchSize(1)
+resource dataContributors 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments@2026-03-15' = [
   for principalId in dataPrincipals: {
     parent: account
+    dependsOn: [
+      sqlContainers
+    ]
     name: guid(account.id, principalId, dataContributorRoleId)
     properties: {
       principalId: principalId

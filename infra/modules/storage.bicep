@@ -14,6 +14,14 @@ param appPrincipalId string
 @description('Optional. Principal id of a developer who may read the host storage (empty: none).')
 param developerPrincipalId string = ''
 
+@description('Optional. Principal type of developerPrincipalId (azd: AZURE_PRINCIPAL_TYPE, ServicePrincipal when signed in as one).')
+@allowed([
+  'User'
+  'Group'
+  'ServicePrincipal'
+])
+param developerPrincipalType string = 'User'
+
 @description('Optional. Location of the account.')
 param location string = resourceGroup().location
 
@@ -23,7 +31,7 @@ param tags object = {}
 // Built-in role: Storage Blob Data Owner (the Functions host with identity-based AzureWebJobsStorage).
 var storageBlobDataOwner = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
 
-resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+resource storage 'Microsoft.Storage/storageAccounts@2026-04-01' = {
   name: name
   location: location
   tags: tags
@@ -72,7 +80,7 @@ resource developerBlobDataOwner 'Microsoft.Authorization/roleAssignments@2022-04
   scope: storage
   properties: {
     principalId: developerPrincipalId
-    principalType: 'User'
+    principalType: developerPrincipalType
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataOwner)
   }
 }

@@ -7,6 +7,7 @@ import { app, type HttpHandler } from '@azure/functions';
 import { createServices } from '../app';
 import { createAuthenticator } from '../auth/authentication';
 import { ConfigError, parseConfig } from '../config';
+import { Readiness, healthHandler, isHealthRequest } from '../http/health';
 import { operationHandler, type ServicesProvider, unmatchedHandler } from '../http/pipeline';
 import type { Services } from '../http/operation';
 import { OPERATIONS, findOperation } from '../operations';
@@ -48,5 +49,11 @@ export function handlerFor(name: string): HttpHandler {
   return operationHandler(operation, functionsServices);
 }
 
+/** The handler of the health function: readiness, without a token (see `http/health.ts`). */
+export const healthRouteHandler: HttpHandler = healthHandler(new Readiness(functionsServices));
+
+const unmatched = unmatchedHandler(OPERATIONS, functionsServices);
+
 /** The handler of the catch-all function: Graph-shaped 404 and 405 (and any operation offered to it). */
-export const unmatchedRouteHandler: HttpHandler = unmatchedHandler(OPERATIONS, functionsServices);
+export const unmatchedRouteHandler: HttpHandler = (request, context) =>
+  isHealthRequest(request) ? healthRouteHandler(request, context) : unmatched(request, context);

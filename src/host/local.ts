@@ -12,6 +12,7 @@ import { createServices } from '../app';
 import { createAuthenticator } from '../auth/authentication';
 import type { Config } from '../config';
 import type { Services } from '../http/operation';
+import { HEALTH_ROUTE, Readiness, healthHandler } from '../http/health';
 import { operationHandler, unmatchedHandler } from '../http/pipeline';
 import { type Routable, type RouteMatch, RouteTable } from '../http/routes';
 import { correlate, errorResponse } from '../http/responses';
@@ -122,14 +123,15 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   const services = createServices(config, database, await createAuthenticator(config.auth));
   const provide = () => Promise.resolve(services);
 
-  const routes = new RouteTable<Route>(
-    OPERATIONS.map((operation) => ({
+  const routes = new RouteTable<Route>([
+    ...OPERATIONS.map((operation) => ({
       method: operation.method,
       route: operation.route,
       name: operation.name,
       handler: operationHandler(operation, provide),
     })),
-  );
+    { ...HEALTH_ROUTE, handler: healthHandler(new Readiness(provide)) },
+  ]);
   const unmatched = unmatchedHandler(OPERATIONS, provide);
 
   const listener = (request: IncomingMessage, response: ServerResponse): void => {

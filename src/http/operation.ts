@@ -23,6 +23,8 @@ export interface Services {
   readonly authenticator: Authenticator;
   readonly stores: Stores;
   readonly telemetry: TelemetrySink;
+  /** A cheap read that proves the database answers (readiness, `GET /health`). */
+  readonly pingDatabase: (abortSignal: AbortSignal) => Promise<void>;
 }
 
 export interface OperationInput {

@@ -4,7 +4,7 @@
  */
 import { HttpRequest, type HttpResponseInit, InvocationContext } from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handlerFor } from '../../src/host/azure';
+import { handlerFor, healthRouteHandler, unmatchedRouteHandler } from '../../src/host/azure';
 
 // The entry reads the environment on its first request, not at import.
 const saved = { ...process.env };
@@ -37,5 +37,21 @@ describe('Functions entry in Azure without identity settings', () => {
     expect(logged.join('\n')).toContain(
       'AUTH_AUDIENCE: required in Azure; the development issuer is never trusted there',
     );
+  });
+
+  it('is not ready: GET /health answers 503 without detail, whichever function the host offers it to', async () => {
+    const logged: string[] = [];
+    const context = new InvocationContext({
+      functionName: 'health',
+      logHandler: (_l, ...args) => logged.push(args.map(String).join(' ')),
+    });
+    for (const handler of [healthRouteHandler, unmatchedRouteHandler]) {
+      const request = new HttpRequest({ method: 'GET', url: 'https://api.example.net/health' });
+      const response: HttpResponseInit = await handler(request, context);
+      expect(response.status).toBe(503);
+      expect((response.headers as Record<string, string>)['Retry-After']).toBe('5');
+      expect(response.body).toBe('{"status":"unavailable"}');
+    }
+    expect(logged.join('\n')).toMatch(/not ready: Invalid configuration: .*AUTH_AUDIENCE/);
   });
 });

@@ -22,7 +22,8 @@ describe('built function modules', () => {
       .map((file) => file.replace(/\.ts$/, '.js'))
       .sort();
     expect(built).toEqual(sources);
-    expect(built).toHaveLength(OPERATIONS.length + 1);
+    // Every operation, the catch-all and the health function.
+    expect(built).toHaveLength(OPERATIONS.length + 2);
     expect(existsSync(join(root, 'dist', 'infra', 'containers.json'))).toBe(true);
   });
 
@@ -41,5 +42,13 @@ describe('built function modules', () => {
     expect(result.stderr).not.toMatch(/Error/);
     expect(result.status).toBe(0);
     expect(result.stdout).toBe('loaded');
+  });
+
+  it('leave out of the package, by .funcignore, local secrets, coverage, logs and source maps', () => {
+    const ignored = readFileSync(join(root, '.funcignore'), 'utf8')
+      .split('\n')
+      .map((line) => line.trim());
+    // Unanchored, so they match anywhere in the tree (dist/**/*.map, a stray .env).
+    for (const pattern of ['.env', '.env.*', 'coverage/', '*.log', '*.map']) expect(ignored).toContain(pattern);
   });
 });

@@ -9,6 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { AZURE_OPTIONAL_SETTINGS, AZURE_REQUIRED_SETTINGS, CONFIG_VARIABLES, parseConfig } from '../../src/config';
 import { CONTAINER_NAMES } from '../../src/store/containers';
 import definitions from '../../infra/containers.json';
+import { TypeLibrary } from '../support/bicep/azureTypes';
+import { apiVersionAdvice, checkInfra } from '../support/bicep/check';
+import { sourcesFrom } from '../support/bicep/program';
 
 const root = join(__dirname, '..', '..');
 const infra = join(root, 'infra');
@@ -55,7 +58,7 @@ describe('app settings', () => {
   it('gives the host identity-based storage and telemetry settings', () => {
     const app = read('infra/modules/functionApp.bicep');
     for (const name of [
-      'AzureWebJobsStorage__accountName',
+      'AzureWebJobsStorage__blobServiceUri',
       'AzureWebJobsStorage__credential',
       'AzureWebJobsStorage__clientId',
       'APPLICATIONINSIGHTS_CONNECTION_STRING',
@@ -64,6 +67,8 @@ describe('app settings', () => {
       expect(app).toContain(`${name}:`);
     }
     expect(app).not.toMatch(/AzureWebJobsStorage:/);
+    // By account name the host would probe queues and tables too, which the identity has no role for.
+    expect(app).not.toMatch(/AzureWebJobsStorage__(accountName|queueServiceUri|tableServiceUri):/);
   });
 });
 
@@ -118,11 +123,53 @@ describe('Bicep house rules', () => {
     }
   });
 
+  it("gives the developer's role assignments the principal type azd signs in as", () => {
+    expect(read('infra/main.parameters.json')).toContain('"value": "${AZURE_PRINCIPAL_TYPE=User}"');
+    for (const file of bicepFiles) {
+      const text = read(file);
+      for (const match of text.matchAll(/principalId: (\w+)\s+principalType: ([^\n]+)/g)) {
+        const [, principal, type] = match;
+        if (principal === 'developerPrincipalId') expect(type, file).toBe('developerPrincipalType');
+        else expect(type, file).toBe("'ServicePrincipal'");
+      }
+    }
+  });
+
+  it('creates the Cosmos DB role assignments one at a time, after the containers', () => {
+    const cosmos = read('infra/modules/cosmos.bicep');
+    expect(cosmos).toMatch(/@batchSize\(1\)\s+resource dataContributors /);
+    expect(cosmos).toMatch(
+      /resource dataContributors [^\n]+\n[^\n]+\n\s+parent: account\s+dependsOn: \[\s+sqlContainers\s+\]/,
+    );
+  });
+
   it('is deployed by azd as the function service api', () => {
     const azure = read('azure.yaml');
     expect(azure).toMatch(/services:\s+api:\s+project: \.\s+language: ts\s+host: function/);
     expect(read('infra/main.parameters.json')).toContain('${AUTH_AUDIENCE}');
     expect(read('infra/main.bicep')).toContain("'azd-env-name': environmentName");
     expect(read('infra/modules/functionApp.bicep')).toContain("'azd-service-name': 'api'");
+  });
+});
+
+describe('infra check (syntax, names, modules, Azure resource types)', () => {
+  // Azure's resource type definitions sit beside the repository (shared/azure-resource-types).
+  const types = new TypeLibrary(join(root, '..', 'shared', 'azure-resource-types'));
+  const checked = checkInfra({ sources: sourcesFrom(infra), types, parametersFile: 'main.parameters.json' });
+
+  it('reaches every Bicep file from main.bicep', async () => {
+    const { program } = await checked;
+    expect([...program.files.keys()].map((path) => `infra/${path}`).sort()).toEqual([...bicepFiles].sort());
+  });
+
+  it('finds nothing wrong', async () => {
+    const { findings } = await checked;
+    const lines = findings.map((f) => `infra/${f.file}:${f.line}:${f.column} ${f.rule}: ${f.message}`);
+    expect(lines).toEqual([]);
+  });
+
+  it('uses, for each resource, the newest API version in the definitions that passes', async () => {
+    const { program } = await checked;
+    expect(apiVersionAdvice(program, types, { parametersFile: 'main.parameters.json' })).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { app } from '@azure/functions';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { HEALTH_ROUTE } from '../../src/http/health';
 import { OPERATIONS, UNMATCHED_ROUTE } from '../../src/operations';
 
 interface Registration {
@@ -36,19 +37,23 @@ describe('Azure Functions registrations', () => {
       route: op.route,
       authLevel: 'anonymous',
     }));
-    const registered = registrations.filter((r) => r.name !== UNMATCHED_ROUTE.name);
+    const registered = registrations.filter((r) => r.name !== UNMATCHED_ROUTE.name && r.name !== HEALTH_ROUTE.name);
     expect(registered.sort((a, b) => a.name.localeCompare(b.name))).toEqual(
       expected.sort((a, b) => a.name.localeCompare(b.name)),
     );
     for (const op of OPERATIONS) expect(functionFiles).toContain(`${op.name}.ts`);
   });
 
-  it('registers the catch-all that answers 404 and 405, and nothing else', () => {
+  it('registers the catch-all that answers 404 and 405, the health function, and nothing else', () => {
     const unmatched = registrations.filter((r) => r.name === UNMATCHED_ROUTE.name);
     expect(unmatched).toHaveLength(1);
     expect(unmatched[0]?.route).toBe(UNMATCHED_ROUTE.route);
-    expect(registrations).toHaveLength(OPERATIONS.length + 1);
-    expect(functionFiles).toHaveLength(OPERATIONS.length + 1);
+    expect(registrations.filter((r) => r.name === HEALTH_ROUTE.name)).toEqual([
+      { name: 'health', methods: ['GET'], route: 'health', authLevel: 'anonymous' },
+    ]);
+    expect(functionFiles).toContain(`${HEALTH_ROUTE.name}.ts`);
+    expect(registrations).toHaveLength(OPERATIONS.length + 2);
+    expect(functionFiles).toHaveLength(OPERATIONS.length + 2);
   });
 
   it('uses unique function names and route+method pairs', () => {
