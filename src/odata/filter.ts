@@ -251,32 +251,50 @@ export interface SqlCondition {
   readonly parameters: { name: string; value: string | number | boolean }[];
 }
 
+/** Cosmos DB SQL binds NOT tighter than AND, and AND tighter than OR. */
+const PRECEDENCE = { or: 1, and: 2, not: 3 } as const;
+
 /**
  * Compiles to a condition that is always true or false (never undefined), so `not` and `ne` keep OData's
- * meaning when a property is null: `null ne 'x'` is true, `not (null eq 'x')` is true.
+ * meaning when a property is null: `null ne 'x'` is true, `not (null eq 'x')` is true. Parentheses are
+ * written only where precedence needs them (and once around the whole), so the text stays as shallow as the
+ * expression: the condition is ANDed with the partition's own.
  */
 export function compileFilter(expression: FilterExpression, properties: Queryable, prefix = '@f'): SqlCondition {
   const parameters: SqlCondition['parameters'] = [];
-  const compile = (node: FilterExpression): string => {
+  /** The text of `node`, and the precedence of its outermost operator. */
+  const compile = (node: FilterExpression): { text: string; precedence: number } => {
+    const operand = (child: FilterExpression, least: number): string => {
+      const compiled = compile(child);
+      return compiled.precedence >= least ? compiled.text : `(${compiled.text})`;
+    };
     switch (node.kind) {
       case 'and':
-      case 'or':
-        return `(${compile(node.left)} ${node.kind.toUpperCase()} ${compile(node.right)})`;
+      case 'or': {
+        const precedence = PRECEDENCE[node.kind];
+        const text = `${operand(node.left, precedence)} ${node.kind.toUpperCase()} ${operand(node.right, precedence)}`;
+        return { text, precedence };
+      }
       case 'not':
-        return `(NOT ${compile(node.operand)})`;
+        return { text: `NOT ${operand(node.operand, PRECEDENCE.not + 1)}`, precedence: PRECEDENCE.not };
       case 'compare': {
         const property = properties[node.property];
         if (property === undefined) throw new Error(`Unknown property ${node.property}`);
         const path = property.path;
-        const isNull = `(NOT IS_DEFINED(${path}) OR IS_NULL(${path}))`;
-        if (node.literal.kind === 'null') return node.operator === 'eq' ? isNull : `(NOT ${isNull})`;
+        if (node.literal.kind === 'null') {
+          return node.operator === 'eq'
+            ? { text: `NOT IS_DEFINED(${path}) OR IS_NULL(${path})`, precedence: PRECEDENCE.or }
+            : { text: `NOT (NOT IS_DEFINED(${path}) OR IS_NULL(${path}))`, precedence: PRECEDENCE.not };
+        }
         const name = `${prefix}${parameters.length}`;
         parameters.push({ name, value: node.literal.value });
         const operator = { eq: '=', ne: '=', gt: '>', ge: '>=', lt: '<', le: '<=' }[node.operator];
-        const test = `(IS_DEFINED(${path}) AND NOT IS_NULL(${path}) AND ${path} ${operator} ${name})`;
-        return node.operator === 'ne' ? `(NOT ${test})` : test;
+        const test = `IS_DEFINED(${path}) AND NOT IS_NULL(${path}) AND ${path} ${operator} ${name}`;
+        return node.operator === 'ne'
+          ? { text: `NOT (${test})`, precedence: PRECEDENCE.not }
+          : { text: test, precedence: PRECEDENCE.and };
       }
     }
   };
-  return { text: compile(expression), parameters };
+  return { text: `(${compile(expression).text})`, parameters };
 }
