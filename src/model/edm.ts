@@ -101,13 +101,14 @@ const EDGE_WHITESPACE = /^\s|\s$/;
 
 /** What an id may be, in one sentence: the 400 for any other id says it. */
 export const ENTITY_ID_RULE =
-  "An id has 1 to 255 characters, none of / \\ ? # or control characters, no whitespace at either end, and is not '.' or '..'.";
+  "An id has 1 to 255 characters, none of / \\ ? # or control characters, no whitespace at either end, does not start with '$', and is not '.' or '..'.";
 
 /**
  * An entity key the store can hold and a URL can address: 1–255 characters (UTF-16 units), well-formed
  * Unicode, none of `/ \ ? #` (Cosmos DB refuses them) or control characters, no whitespace at either end
- * (the SDK refuses an all-blank id, and edge blanks do not survive copy and paste), and not `.` or `..`
- * (URL parsers resolve those segments away, so such an entity could never be read or deleted).
+ * (the SDK refuses an all-blank id, and edge blanks do not survive copy and paste), no leading `$` (OData
+ * reserves such segments: `…/$count`, `…/$ref` name no entity), and not `.` or `..` (URL parsers resolve
+ * those segments away, so such an entity could never be read or deleted).
  */
 export function isEntityId(value: string): boolean {
   return (
@@ -116,6 +117,7 @@ export function isEntityId(value: string): boolean {
     value.isWellFormed() &&
     !FORBIDDEN_ID_CHARACTERS.test(value) &&
     !EDGE_WHITESPACE.test(value) &&
+    !value.startsWith('$') &&
     value !== '.' &&
     value !== '..'
   );
