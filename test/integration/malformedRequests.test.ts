@@ -24,6 +24,11 @@ const BROKEN_PATHS = [
   '/beta/reports/office365ActivationCounts/%C0%AF',
 ];
 
+function bodyText(response: HttpResponseInit): string {
+  if (typeof response.body !== 'string') throw new Error('expected a JSON string body');
+  return response.body;
+}
+
 function envelope(status: number, body: string, requestId: string | null | undefined): void {
   expect(status).toBe(400);
   const error = (JSON.parse(body) as { error: Record<string, unknown> }).error;
@@ -58,16 +63,14 @@ describe('a URL that is not correctly percent-encoded', () => {
 
   it.each(BROKEN_PATHS)('%s: the Functions catch-all answers 400 with a request-id', async (path) => {
     const response = await offer(path);
-    const headers = new Headers(response.headers as Record<string, string>);
-    envelope(response.status ?? 200, String(response.body), headers.get('request-id'));
+    envelope(response.status ?? 200, bodyText(response), new Headers(response.headers).get('request-id'));
   });
 
   it.each(['%', '\ufffd', '%ED%A0%80'])(
     "'%s' as the key the Functions host decoded: the operation answers 400 with a request-id",
     async (userId) => {
       const response = await offer(`/beta/users/${userId}/analytics/activityStatistics`, { userId });
-      const headers = new Headers(response.headers as Record<string, string>);
-      envelope(response.status ?? 200, String(response.body), headers.get('request-id'));
+      envelope(response.status ?? 200, bodyText(response), new Headers(response.headers).get('request-id'));
     },
   );
 });
