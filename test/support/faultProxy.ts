@@ -43,7 +43,9 @@ export interface FaultProxy {
 
 export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
   const target = new URL(upstream);
-  const agent = new Agent({ keepAlive: true });
+  // A new connection per forwarded request: an idle one the server has just closed would fail a request
+  // that the test did not mean to fail.
+  const agent = new Agent({ keepAlive: false });
   const sockets = new Set<Socket>();
   const counts = { forwarded: 0, cut: 0, throttled: 0 };
   let mode: FaultMode = { kind: 'pass' };

@@ -63,7 +63,14 @@ export async function startTestHost(
 ): Promise<TestHost> {
   const keysDirectory = temporaryKeysDirectory();
   const config = parseConfig({ DEV_TENANT_ID: DEV_TENANT, DEV_USER_ID: DEV_USER, DEV_KEYS_DIR: keysDirectory, ...env });
-  const host = await startLocalHost({ config, log: () => undefined, ...(tls === undefined ? {} : { tls }) });
+  const host = await startLocalHost({
+    config,
+    log:
+      process.env.TEST_HOST_LOG === undefined
+        ? () => undefined
+        : (level, message) => console.error(`[${level}] ${message}`),
+    ...(tls === undefined ? {} : { tls }),
+  });
   const keys = await loadDevelopmentKeys(keysDirectory);
   const defaultToken = await issueDevelopmentToken(keys, {
     tenantId: DEV_TENANT,
