@@ -93,18 +93,33 @@ export class ItemActivityStore extends EntityStore {
     });
   }
 
-  /** The entity a document stands for: itself, or the target of a listed reference (with where it lives). */
+  /**
+   * The entity a document stands for: itself, or the target of a listed reference (with where it lives).
+   * A listed reference whose target is gone (left by a process that died while deleting it) is `dangling`.
+   */
   private async resolve(
     location: Location,
     id: string,
     budget: RequestBudget,
-  ): Promise<{ home: Location; document: StoredDocument } | undefined> {
+  ): Promise<
+    { home: Location; document: StoredDocument; dangling?: undefined } | { dangling: StoredDocument } | undefined
+  > {
     const here = await this.readDocument(location, id, budget);
     if (here === undefined || here.pending === true) return undefined;
     if (here.ref === undefined) return { home: location, document: here };
     const home = { pk: here.ref.pk, tenantId: location.tenantId };
     const target = await this.readDocument(home, id, budget);
-    return target === undefined || target.ref !== undefined ? undefined : { home, document: target };
+    return target === undefined || target.ref !== undefined ? { dangling: here } : { home, document: target };
+  }
+
+  /** The entity at `location` (through a reference too); undefined when there is none or it is dangling. */
+  private async resolveLive(
+    location: Location,
+    id: string,
+    budget: RequestBudget,
+  ): Promise<{ home: Location; document: StoredDocument } | undefined> {
+    const resolved = await this.resolve(location, id, budget);
+    return resolved === undefined || resolved.dangling !== undefined ? undefined : resolved;
   }
 
   /** Brings the copy at `pk` forward to the target's content, unless it is already as new (or not a copy of it). */
@@ -155,7 +170,7 @@ export class ItemActivityStore extends EntityStore {
   }
 
   override async read(scope: PartitionScope, id: string, budget: RequestBudget): Promise<StoredEntity | undefined> {
-    const resolved = await this.resolve(locationOf(scope), id, budget);
+    const resolved = await this.resolveLive(locationOf(scope), id, budget);
     return resolved === undefined ? undefined : this.entityOf(resolved.document);
   }
 
@@ -195,7 +210,7 @@ export class ItemActivityStore extends EntityStore {
   ): Promise<StoredEntity> {
     const location = locationOf(scope);
     const written = await untilSettled(budget, this.turns, this.keyOf(location, id), async () => {
-      const resolved = await this.resolve(location, id, budget);
+      const resolved = await this.resolveLive(location, id, budget);
       if (resolved === undefined) throw this.notFound(id);
       const { home, document } = resolved;
       const current = this.entityOf(document);
@@ -219,6 +234,11 @@ export class ItemActivityStore extends EntityStore {
     const deleted = await untilSettled(budget, this.turns, this.keyOf(location, id), async () => {
       const resolved = await this.resolve(location, id, budget);
       if (resolved === undefined) throw this.notFound(id);
+      if (resolved.dangling !== undefined) {
+        // A listed reference whose target is gone: deleting it through the collection takes it away.
+        const removed = await this.tryDelete(location, id, budget, resolved.dangling._etag);
+        return removed === 'deleted' ? { ...resolved.dangling, referencedBy: [] } : RETRY;
+      }
       const { home, document } = resolved;
       if (precondition !== undefined && !precondition(this.entityOf(document))) throw new PreconditionFailedError();
       // Only the version read: a reference registered meanwhile makes this attempt start over and see it.
@@ -234,7 +254,7 @@ export class ItemActivityStore extends EntityStore {
    */
   async addReference(scope: PartitionScope, target: PartitionScope, id: string, budget: RequestBudget): Promise<void> {
     const location = locationOf(scope);
-    const resolved = await this.resolve(locationOf(target), id, budget);
+    const resolved = await this.resolveLive(locationOf(target), id, budget);
     if (resolved === undefined) throw new NotFoundError(`The itemActivity '${id}' does not exist.`, 'itemNotFound');
     const { home, document } = resolved;
     if (home.pk === location.pk) throw new ConflictError(`The itemActivity '${id}' is already in this collection.`);

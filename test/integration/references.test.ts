@@ -136,6 +136,31 @@ describe('removing', () => {
   });
 });
 
+describe('a reference left behind by a process that died while deleting its activity', () => {
+  it('reads as 404, and a DELETE through its collection takes it away', async () => {
+    const home = itemActivitiesPath(GROUP, 'crash-home');
+    const other = itemActivitiesPath(GROUP, 'crash-other');
+    expect((await api.request('POST', home, { body: { id: 'gone' } })).status).toBe(201);
+    expect((await api.request('POST', `${other}/$ref`, { body: reference(home, 'gone') })).status).toBe(204);
+    // The activity's own document goes, and the process dies before removing the reference to it.
+    const container = api.cosmos.database(api.host.cosmos.database).container('itemActivities');
+    const { resources } = await container.items
+      .query<{ id: string; pk: string }>({
+        query: 'SELECT c.id, c.pk FROM c WHERE c.id = @id AND NOT IS_DEFINED(c.ref)',
+        parameters: [{ name: '@id', value: 'gone' }],
+      })
+      .fetchAll();
+    expect(resources).toHaveLength(1);
+    await container.item('gone', resources[0]?.pk).delete();
+
+    expect((await api.request('GET', `${other}/gone`)).status).toBe(404);
+    expect((await api.request('PATCH', `${other}/gone`, { body: { note: 'x' } })).status).toBe(404);
+    expect(await ids(other)).toEqual(['gone']);
+    expect((await api.request('DELETE', `${other}/gone`)).status).toBe(204);
+    expect(await ids(other)).toEqual([]);
+  });
+});
+
 describe('tenants', () => {
   it("cannot reference another tenant's activity (404), even with the same URL", async () => {
     const token = await api.token({
