@@ -3,6 +3,7 @@ import { ConfigError, parseConfig } from '../../src/config';
 import { CONTAINERS, CONTAINER_NAMES } from '../../src/store/containers';
 import definitions from '../../infra/containers.json';
 import { partitionKeyOf } from '../../src/store/entityStore';
+import { ITEM_ACTIVITY_STORE_INDEX_PATHS } from '../../src/store/itemActivityStore';
 import { COLLECTIONS } from '../../src/operations';
 
 function problems(env: Record<string, string>): string[] {
@@ -114,6 +115,13 @@ describe('containers', () => {
           ]);
         }
       }
+    }
+  });
+
+  it("index the paths of the item activity store's own list condition", () => {
+    const policy = CONTAINERS.find((c) => c.name === 'itemActivities')?.indexingPolicy;
+    for (const path of ITEM_ACTIVITY_STORE_INDEX_PATHS) {
+      expect(policy?.includedPaths.map((p) => p.path)).toContain(`${path}/?`);
     }
   });
 
