@@ -120,6 +120,45 @@ describe('writers without If-Match never get 412', () => {
     expect((await api.request('GET', url)).json?.timeZoneUsed).toBe(winner?.json?.timeZoneUsed);
   });
 
+  it('PATCHes and a DELETE with the same If-Match: exactly one of them wins, the others answer 412', async () => {
+    for (let round = 0; round < 3; round += 1) {
+      const created = await api.request('POST', STATS, {
+        body: { activity: 'Meeting', startDate: '2020-06-01', endDate: `2020-06-1${round}`, duration: 'PT1M' },
+      });
+      const url = `${STATS}/${String(created.json?.id)}`;
+      const headers = { 'if-match': created.headers.get('etag') ?? '' };
+      const responses = await Promise.all([
+        ...Array.from({ length: 10 }, (_, i) => api.request('PATCH', url, { body: { timeZoneUsed: `${i}` }, headers })),
+        api.request('DELETE', url, { headers }),
+      ]);
+      const winners = responses.filter((response) => response.status < 300);
+      expect(winners).toHaveLength(1);
+      // The losers find the version changed (412) or, once the DELETE has won, the entity gone (404).
+      const lost = statuses(responses.filter((response) => response.status >= 300));
+      expect(Object.keys(lost).every((status) => status === '412' || status === '404')).toBe(true);
+      if (winners[0]?.status === 200) expect(lost[404]).toBeUndefined();
+    }
+  });
+
+  it('item activities too: one If-Match, many PATCHes through the activity and its references, one winner', async () => {
+    const home = itemActivitiesPath(GROUP, 'pinned-home');
+    const referrers = [1, 2].map((i) => itemActivitiesPath(GROUP, `pinned-r${i}`));
+    const created = await api.request('POST', home, { body: { id: 'pinned', value: 0 } });
+    for (const referrer of referrers) {
+      expect((await api.request('POST', `${referrer}/$ref`, { body: { '@odata.id': `${home}/pinned` } })).status).toBe(
+        204,
+      );
+    }
+    const headers = { 'if-match': created.headers.get('etag') ?? '' };
+    const responses = await Promise.all(
+      [home, ...referrers, home, ...referrers].map((path, i) =>
+        api.request('PATCH', `${path}/pinned`, { body: { value: i + 1 }, headers }),
+      ),
+    );
+    expect(statuses(responses)).toEqual({ 200: 1, 412: 5 });
+    expect(await referenceViolations(activities())).toEqual([]);
+  });
+
   it('DELETE racing PATCHes without If-Match: the DELETE succeeds, each PATCH succeeds or finds nothing', async () => {
     for (let round = 0; round < 5; round += 1) {
       const created = await api.request('POST', STATS, {
