@@ -2,7 +2,7 @@
  * OData pieces of a response: `@odata.context`, the entity representation, ETags and `If-Match`.
  */
 import type { JsonObject } from '../model/resource';
-import { odataTypeOf } from '../model/resource';
+import { odataTypeOf } from '../model/schemas';
 import type { StoredEntity } from '../store/entityStore';
 
 function quoteKey(value: string): string {

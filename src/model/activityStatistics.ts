@@ -3,38 +3,21 @@
  */
 import { z } from 'zod';
 import type { ErrorDetail } from '../errors';
-import {
-  ACTIVITY_TYPES,
-  type AnalyticsActivityType,
-  analyticsActivityType,
-  edmDate,
-  edmDuration,
-  edmString,
-  literalMessage,
-} from './edm';
-import {
-  type JsonObject,
-  type ResourceDefinition,
-  type TypeResolution,
-  closedQueryShape,
-  odataTypeOf,
-  queryableData,
-  typeNameOf,
-} from './resource';
+import { ACTIVITY_TYPES, type AnalyticsActivityType, analyticsActivityType, literalMessage } from './edm';
+import { allProperties, structuredType } from './graphTypes';
+import { type ResourceDefinition, type TypeResolution, closedQueryShape, queryableData } from './resource';
+import { type JsonObject, entityShape, odataTypeOf, typeNameOf } from './schemas';
 
 export const BASE_TYPE = 'activityStatistics';
 
-/** Each concrete type, the activity it stands for, and its extra Duration properties. */
+/** Each concrete type and the activity it stands for (its extra Duration properties are declared in graphTypes). */
 export const STATISTICS_TYPES = {
-  callActivityStatistics: { activity: 'Call', durations: ['afterHours'] },
-  chatActivityStatistics: { activity: 'Chat', durations: ['afterHours'] },
-  emailActivityStatistics: { activity: 'Email', durations: ['afterHours', 'readEmail', 'sentEmail'] },
-  focusActivityStatistics: { activity: 'Focus', durations: [] },
-  meetingActivityStatistics: {
-    activity: 'Meeting',
-    durations: ['afterHours', 'conflicting', 'long', 'multitasking', 'organized', 'recurring'],
-  },
-} as const satisfies Record<string, { activity: AnalyticsActivityType; durations: readonly string[] }>;
+  callActivityStatistics: { activity: 'Call' },
+  chatActivityStatistics: { activity: 'Chat' },
+  emailActivityStatistics: { activity: 'Email' },
+  focusActivityStatistics: { activity: 'Focus' },
+  meetingActivityStatistics: { activity: 'Meeting' },
+} as const satisfies Record<string, { activity: AnalyticsActivityType }>;
 
 export type StatisticsType = keyof typeof STATISTICS_TYPES;
 export const CONCRETE_TYPES = Object.keys(STATISTICS_TYPES) as StatisticsType[];
@@ -58,47 +41,42 @@ export interface StatisticsData extends JsonObject {
   duration: string;
 }
 
-const baseShape = {
-  activity: analyticsActivityType.nullable().optional(),
-  startDate: edmDate,
-  endDate: edmDate,
-  timeZoneUsed: edmString(256).nullable().optional(),
-  duration: edmDuration,
-};
-
-function durationShape(type: StatisticsType): Record<string, z.ZodOptional<typeof edmDuration>> {
-  return Object.fromEntries(STATISTICS_TYPES[type].durations.map((name) => [name, edmDuration.optional()]));
+/** A concrete type's own properties: its extra durations, stored as "PT0S" when omitted on create. */
+export function durationsOf(type: StatisticsType): string[] {
+  return Object.keys(structuredType(type).properties);
 }
 
-function endNotBeforeStart(data: { startDate: string; endDate: string }, ctx: z.RefinementCtx): void {
+function endNotBeforeStart(data: JsonObject, ctx: z.RefinementCtx): void {
+  const { startDate, endDate } = data;
   // Edm.Date strings compare in calendar order.
-  if (data.endDate < data.startDate) {
+  if (typeof startDate === 'string' && typeof endDate === 'string' && endDate < startDate) {
     ctx.addIssue({
       code: 'custom',
       path: ['endDate'],
-      input: data.endDate,
-      message: `The endDate '${data.endDate}' is before the startDate '${data.startDate}'.`,
+      input: endDate,
+      message: `The endDate '${endDate}' is before the startDate '${startDate}'.`,
     });
   }
 }
 
 function buildEntitySchema(type: StatisticsType): z.ZodType<StatisticsData> {
   return z
-    .strictObject({ ...baseShape, ...durationShape(type) })
+    .strictObject(entityShape(type, true))
     .superRefine(endNotBeforeStart)
-    .transform((data): StatisticsData => ({
-      ...data,
-      activity: data.activity ?? null,
-      timeZoneUsed: data.timeZoneUsed ?? null,
-    }));
+    .transform(
+      (data): StatisticsData =>
+        ({
+          ...data,
+          activity: data.activity ?? null,
+          timeZoneUsed: data.timeZoneUsed ?? null,
+        }) as StatisticsData,
+    );
 }
 
 const entitySchemas = new Map(CONCRETE_TYPES.map((type) => [type, buildEntitySchema(type)]));
-const patchSchemas = new Map(
-  CONCRETE_TYPES.map((type) => [type, z.strictObject({ ...baseShape, ...durationShape(type) }).partial()]),
-);
+const patchSchemas = new Map(CONCRETE_TYPES.map((type) => [type, z.strictObject(entityShape(type, false))]));
 /** Used only to report invalid base properties when no concrete type can be chosen. */
-const lenientBaseSchema = z.looseObject(baseShape) as unknown as z.ZodType<StatisticsData>;
+const lenientBaseSchema = z.looseObject(entityShape(BASE_TYPE, true)) as unknown as z.ZodType<StatisticsData>;
 
 function activityDetail(message: string): ErrorDetail {
   return { code: 'invalidValue', target: 'activity', message };
@@ -167,13 +145,13 @@ export const activityStatistics: ResourceDefinition<StatisticsData> = {
   patchSchema(type) {
     const schema = isStatisticsType(type) ? patchSchemas.get(type) : undefined;
     if (schema === undefined) throw new Error(`No PATCH schema for ${type}`);
-    return schema as unknown as z.ZodType<Partial<StatisticsData>>;
+    return schema;
   },
   complete(type, data) {
     if (!isStatisticsType(type)) throw new Error(`Unknown activityStatistics type ${type}`);
-    const { activity, durations } = STATISTICS_TYPES[type];
+    const { activity } = STATISTICS_TYPES[type];
     const filled: StatisticsData = { ...data, activity: data.activity ?? activity };
-    for (const name of durations) filled[name] ??= 'PT0S';
+    for (const name of durationsOf(type)) filled[name] ??= 'PT0S';
     return filled;
   },
   naturalId(_type, data) {
@@ -185,6 +163,8 @@ export const activityStatistics: ResourceDefinition<StatisticsData> = {
       { activity: 'enum', startDate: 'date', endDate: 'date', timeZoneUsed: 'string' },
       { activity: ACTIVITY_TYPES },
     ),
-    [...Object.keys(baseShape), ...new Set(CONCRETE_TYPES.flatMap((type) => STATISTICS_TYPES[type].durations))],
+    [...Object.keys(allProperties(BASE_TYPE)), ...new Set(CONCRETE_TYPES.flatMap(durationsOf))].filter(
+      (name) => name !== 'id',
+    ),
   ),
 };

@@ -1,81 +1,19 @@
 /**
- * microsoft.graph.itemActivity (open) with its complex types accessAction, identitySet and identity
- * (contract §2.2). Open types keep dynamic properties; their names must be OData identifiers (or OData
- * property annotations such as `count@odata.type`), so nothing can pose as an annotation or a store field.
+ * microsoft.graph.itemActivity (open) with its complex types accessAction, identitySet and identity, and
+ * their subtypes (contract §2.2), as declared in `graphTypes.ts`. Open types keep dynamic properties; their
+ * names must be OData identifiers (or OData property annotations such as `count@odata.type`), and at the
+ * entity's level not the store's names, so nothing can pose as an annotation or a store field.
  */
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
-import { edmDateTimeOffset, edmString } from './edm';
 import { normalizeDateTimeOffset } from '../odata/filter';
-import { type JsonObject, type ResourceDefinition, isReservedName, nestedODataType, singleType } from './resource';
+import { type ResourceDefinition, singleType } from './resource';
+import { type JsonObject, entityShape, isDynamicPropertyName, objectOf } from './schemas';
 
 export const ITEM_ACTIVITY_TYPE = 'itemActivity';
 
-const DYNAMIC_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
-const PROPERTY_ANNOTATION = /^[A-Za-z_][A-Za-z0-9_]{0,127}@odata\.[A-Za-z][A-Za-z0-9]{0,63}$/;
-
-/**
- * Dynamic properties must have a valid name. Runs even when a declared property failed, so that one 400
- * names every offending property.
- */
-const ALWAYS_ON_OBJECTS = {
-  when: (payload: { value: unknown }) => typeof payload.value === 'object' && payload.value !== null,
-};
-
-function dynamicNames(declared: readonly string[], entityLevel = false) {
-  return (value: JsonObject, ctx: z.RefinementCtx): void => {
-    for (const name of Object.keys(value)) {
-      if (declared.includes(name)) continue;
-      if (!DYNAMIC_NAME.test(name) && !PROPERTY_ANNOTATION.test(name)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [name],
-          input: value[name],
-          message: `'${name}' is not a valid property name: dynamic properties are OData identifiers (letters, digits, '_').`,
-        });
-      } else if (entityLevel && isReservedName(name.split('@')[0] ?? name)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [name],
-          input: value[name],
-          message: `'${name}' is reserved by the store: a dynamic property cannot be named so, nor start with '_'.`,
-        });
-      }
-    }
-  };
-}
-
-/** An open complex type with its declared properties and its `@odata.type` (one of `types`, or any). */
-function openComplexType<S extends z.ZodRawShape>(types: readonly string[] | undefined, shape: S) {
-  const full = { '@odata.type': nestedODataType(types).optional(), ...shape };
-  return z.looseObject(full).superRefine(dynamicNames(Object.keys(full)), ALWAYS_ON_OBJECTS);
-}
-
-const identity = openComplexType(undefined, {
-  id: edmString(1024).nullable().optional(),
-  displayName: edmString(1024).nullable().optional(),
-});
-
-const identitySet = openComplexType(['identitySet'], {
-  application: identity.nullable().optional(),
-  device: identity.nullable().optional(),
-  user: identity.nullable().optional(),
-});
-
-const accessAction = openComplexType(['accessAction'], {});
-
-const itemActivityShape = {
-  access: accessAction.nullable().optional(),
-  activityDateTime: edmDateTimeOffset.nullable().optional(),
-  actor: identitySet.nullable().optional(),
-};
-
-const itemActivitySchema = z
-  .looseObject(itemActivityShape)
-  .superRefine(dynamicNames(Object.keys(itemActivityShape), true), ALWAYS_ON_OBJECTS);
-const itemActivityPatchSchema = z
-  .looseObject(z.object(itemActivityShape).partial().shape)
-  .superRefine(dynamicNames(Object.keys(itemActivityShape), true), ALWAYS_ON_OBJECTS);
+/** Its declared properties (as Graph declares them: access, activityDateTime, actor) and dynamic ones. */
+const itemActivitySchema = objectOf(entityShape(ITEM_ACTIVITY_TYPE, true), true, true);
+const itemActivityPatchSchema = objectOf(entityShape(ITEM_ACTIVITY_TYPE, false), true, true);
 
 function text(value: unknown): string | null {
   return typeof value === 'string' ? value : null;
@@ -105,7 +43,7 @@ export const itemActivity: ResourceDefinition = {
       },
     },
     // Open type: declared and dynamic properties can be selected.
-    isSelectable: (name) => DYNAMIC_NAME.test(name),
+    isSelectable: (name) => isDynamicPropertyName(name) && !name.includes('@'),
   },
   indexValues: (data) => {
     const when = text(data.activityDateTime);

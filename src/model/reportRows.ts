@@ -4,10 +4,11 @@
  * report row replaces it instead of duplicating it.
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
-import { edmCount, edmDate, edmString, literalMessage } from './edm';
 import type { PropertyType } from '../odata/filter';
-import { type JsonObject, type ResourceDefinition, closedQueryShape, queryableData, singleType } from './resource';
+import { type ResourceDefinition, closedQueryShape, queryableData, singleType } from './resource';
+import type { z } from 'zod';
+import { allProperties } from './graphTypes';
+import { type JsonObject, entityShape, objectOf } from './schemas';
 
 export const ACTIVATION_COUNTS_TYPE = 'office365ActivationCounts';
 export const ACTIVE_USER_COUNTS_TYPE = 'office365ActiveUserCounts';
@@ -23,36 +24,9 @@ export function deterministicId(typeName: string, keyParts: readonly string[]): 
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
-const count = edmCount.nullable().optional();
-
-/** Report periods as Graph writes them: the number of days. */
-export const REPORT_PERIODS = ['7', '30', '90', '180'] as const;
-const reportPeriod = z.enum(REPORT_PERIODS, {
-  error: (issue) => `${literalMessage(issue.input, 'Edm.String')} Allowed values: ${REPORT_PERIODS.join(', ')}.`,
-});
-
-const activationCountsShape = {
-  reportRefreshDate: edmDate,
-  productType: edmString(256),
-  windows: count,
-  mac: count,
-  android: count,
-  ios: count,
-  windows10Mobile: count,
-};
-
-const activeUserCountsShape = {
-  reportRefreshDate: edmDate,
-  office365: count,
-  exchange: count,
-  oneDrive: count,
-  sharePoint: count,
-  skypeForBusiness: count,
-  yammer: count,
-  teams: count,
-  reportDate: edmDate,
-  reportPeriod,
-};
+/** Report periods as Graph writes them: the number of days (the service's restriction of the string). */
+export const REPORT_PERIODS: readonly string[] =
+  allProperties(ACTIVE_USER_COUNTS_TYPE).reportPeriod?.service?.allowed ?? [];
 
 /** Every declared property is returned; an omitted count is stored as null, as Graph returns unset values. */
 function withNulls(shape: z.ZodRawShape) {
@@ -62,12 +36,12 @@ function withNulls(shape: z.ZodRawShape) {
 
 function closedRow(
   typeName: string,
-  shape: z.ZodRawShape,
   queryable: Readonly<Record<string, PropertyType>>,
   key: (data: JsonObject) => readonly string[],
 ): ResourceDefinition {
-  const entity = z.strictObject(shape).transform(withNulls(shape));
-  const patch = z.strictObject(shape).partial();
+  const shape = entityShape(typeName, true);
+  const entity = objectOf(shape, false).transform(withNulls(shape));
+  const patch = objectOf(entityShape(typeName, false), false);
   return {
     baseType: typeName,
     concreteTypes: [typeName],
@@ -84,7 +58,6 @@ const COUNT = 'int64';
 
 export const office365ActivationCounts = closedRow(
   ACTIVATION_COUNTS_TYPE,
-  activationCountsShape,
   {
     reportRefreshDate: 'date',
     productType: 'string',
@@ -99,7 +72,6 @@ export const office365ActivationCounts = closedRow(
 
 export const office365ActiveUserCounts = closedRow(
   ACTIVE_USER_COUNTS_TYPE,
-  activeUserCountsShape,
   {
     reportRefreshDate: 'date',
     reportDate: 'date',

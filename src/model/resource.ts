@@ -3,72 +3,15 @@
  * contract (§2, §3), and the representation returned to clients. Each resource declares only its schemas,
  * how its concrete type is chosen and how its natural id is made.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { ErrorDetail } from '../errors';
 import type { PropertyType, Queryable, QueryableProperty } from '../odata/filter';
 import type { QueryShape } from '../odata/listOptions';
 import { entityId, literalMessage } from './edm';
+import { GRAPH_NAMESPACE, type JsonObject, odataTypeOf, typeNameOf } from './schemas';
 import { invalidBody, issuesToDetails } from './validation';
 
-export type JsonObject = Record<string, unknown>;
-
-export const GRAPH_NAMESPACE = 'microsoft.graph';
-
-/** `#microsoft.graph.<name>` for a type name. */
-export function odataTypeOf(typeName: string): string {
-  return `#${GRAPH_NAMESPACE}.${typeName}`;
-}
-
-const ODATA_TYPE = /^#?microsoft\.graph\.([A-Za-z][A-Za-z0-9]{0,127})$/;
-
-/** The type name in an `@odata.type` value (`#` optional, as Graph accepts), or undefined if malformed. */
-export function typeNameOf(value: unknown): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  return ODATA_TYPE.exec(value)?.[1];
-}
-
-/**
- * A schema for a nested `@odata.type`: accepts `microsoft.graph.<name>` with or without `#` for one of
- * `allowed` (or any Graph type when `allowed` is undefined) and returns it in Graph's `#` form.
- */
-export function nestedODataType(allowed?: readonly string[]) {
-  const expected = allowed === undefined ? 'a microsoft.graph type' : allowed.map(odataTypeOf).join(' or ');
-  return z.unknown().transform((value, ctx) => {
-    const name = typeNameOf(value);
-    if (name === undefined || (allowed !== undefined && !allowed.includes(name))) {
-      ctx.addIssue({
-        code: 'custom',
-        input: value,
-        message: `${literalMessage(value, 'Edm.String')} Expected ${expected}.`,
-      });
-      return z.NEVER;
-    }
-    return odataTypeOf(name);
-  });
-}
-
-/**
- * Names the store uses beside an entity's properties (its document's own fields) and Cosmos DB's system
- * properties (which start with '_'): an open type's dynamic property may not take them (contract §2.2), even
- * though properties are stored apart from them, so no reader of the raw documents can confuse the two.
- */
-export const STORE_RESERVED_NAMES: ReadonlySet<string> = new Set([
-  'pk',
-  'tenantId',
-  'type',
-  'data',
-  'idx',
-  'ver',
-  'rev',
-  'inc',
-  'ref',
-  'pending',
-  'referencedBy',
-]);
-
-export function isReservedName(name: string): boolean {
-  return name.startsWith('_') || STORE_RESERVED_NAMES.has(name);
-}
+export type { JsonObject } from './schemas';
 
 /** Annotations the server computes: a client may echo them back (e.g. a GET body re-posted); they are ignored. */
 const COMPUTED_ANNOTATIONS = new Set([

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { operationHandler, unmatchedHandler } from '../../src/http/pipeline';
 import { OPERATIONS, findOperation } from '../../src/operations';
 import { STORE_FIELD_NAMES } from '../../src/store/entityStore';
-import { isReservedName } from '../../src/model/resource';
+import { isReservedName } from '../../src/model/schemas';
 import { itemActivitiesPath } from '../support/fixtures';
 import { DEV_TENANT, DEV_USER, errorCode, errorTargets, useTestHost } from '../support/testHost';
 

@@ -12,7 +12,7 @@ import { sourcesFrom } from '../support/bicep/program';
 
 const root = join(__dirname, '..', '..');
 const infra = join(root, 'infra');
-const types = new TypeLibrary(join(root, '..', 'shared', 'azure-resource-types'));
+const types = new TypeLibrary(join(root, 'test', 'fixtures', 'azure-resource-types'));
 
 async function findingsAfter(file: string, from: string | RegExp, to: string): Promise<Finding[]> {
   const original = readFileSync(join(infra, file), 'utf8');

@@ -153,8 +153,8 @@ describe('Bicep house rules', () => {
 });
 
 describe('infra check (syntax, names, modules, Azure resource types)', () => {
-  // Azure's resource type definitions sit beside the repository (shared/azure-resource-types).
-  const types = new TypeLibrary(join(root, '..', 'shared', 'azure-resource-types'));
+  // Azure's resource type definitions, as Bicep's type checker reads them (test/fixtures/azure-resource-types).
+  const types = new TypeLibrary(join(root, 'test', 'fixtures', 'azure-resource-types'));
   const checked = checkInfra({ sources: sourcesFrom(infra), types, parametersFile: 'main.parameters.json' });
 
   it('reaches every Bicep file from main.bicep', async () => {
