@@ -21,8 +21,6 @@ import { parseArgs } from 'node:util';
 import { issueDevelopmentToken, loadDevelopmentKeys } from '../src/auth/developmentIssuer';
 import { parseConfig } from '../src/config';
 import { type LocalHost, startLocalHost } from '../src/host/local';
-import { office365ActivationCounts } from '../src/model/reportRows';
-import { parseCreate } from '../src/model/resource';
 
 const { values } = parseArgs({
   options: {
@@ -106,18 +104,18 @@ async function startEngine(name: string, baselineDir: string | undefined, keysDi
   return { name, child: server.child, host, filled: Array.from({ length: TENANTS + 1 }, () => 0) };
 }
 
-/** Stores rows up to `rows` for the tenant: a daily refresh of PRODUCTS products each, oldest day first. */
-async function fill(engine: Engine, tenant: number, rows: number): Promise<void> {
-  const store = engine.host.services.stores.office365ActivationCounts;
-  const scope = { tenantId: tenantId(tenant), owner: 'reports' };
-  const meter = { add: () => undefined };
+/**
+ * Stores rows up to `rows` for the tenant through the API (POST, FILL_CONCURRENCY at a time): a daily
+ * refresh of PRODUCTS products each, oldest day first.
+ */
+async function fill(engine: Engine, token: string, tenant: number, rows: number): Promise<void> {
   const day0 = Date.UTC(2023, 0, 1);
   let next = engine.filled[tenant] ?? 0;
   const worker = async (): Promise<void> => {
     while (next < rows) {
       const i = next;
       next += 1;
-      const entity = parseCreate(office365ActivationCounts, {
+      const row = {
         reportRefreshDate: new Date(day0 + Math.floor(i / PRODUCTS) * 86_400_000).toISOString().slice(0, 10),
         productType: `Product ${String(i % PRODUCTS).padStart(2, '0')}`,
         windows: (i * 7919) % 1000,
@@ -125,8 +123,14 @@ async function fill(engine: Engine, tenant: number, rows: number): Promise<void>
         android: i % 13,
         ios: i % 17,
         windows10Mobile: 0,
+      };
+      const response = await fetch(`${engine.host.url}/beta/reports/office365ActivationCounts`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(row),
       });
-      await store.upsert(scope, entity, meter);
+      await response.arrayBuffer();
+      if (response.status !== 201) throw new Error(`${engine.name}: a create answered ${response.status}`);
     }
   };
   await Promise.all(Array.from({ length: FILL_CONCURRENCY }, worker));
@@ -141,7 +145,7 @@ async function main(): Promise<void> {
   const large = 0;
   const small = TENANTS;
   const tokens = new Map<number, string>();
-  for (const tenant of [large, small]) {
+  for (let tenant = 0; tenant <= TENANTS; tenant += 1) {
     tokens.set(
       tenant,
       await issueDevelopmentToken(keys, {
@@ -184,8 +188,10 @@ async function main(): Promise<void> {
     if (live.length === 0) break;
     for (const engine of live) {
       const fillStart = performance.now();
-      for (let tenant = 0; tenant < TENANTS; tenant += 1) await fill(engine, tenant, Math.floor(size / TENANTS));
-      await fill(engine, small, SMALL_TENANT_ROWS);
+      for (let tenant = 0; tenant < TENANTS; tenant += 1) {
+        await fill(engine, tokens.get(tenant) ?? '', tenant, Math.floor(size / TENANTS));
+      }
+      await fill(engine, tokens.get(small) ?? '', small, SMALL_TENANT_ROWS);
       const seconds = ((performance.now() - fillStart) / 1000).toFixed(1);
       console.log(`\n${engine.name}: filled to ${size + SMALL_TENANT_ROWS} rows in ${seconds} s`);
     }
