@@ -7,7 +7,8 @@ import { createCosmosClient, ensureDatabase } from '../store/cosmos';
 import { startEmbeddedCosmos } from './embeddedCosmos';
 
 const settings = z.object({
-  COSMOS_PORT: z.coerce.number().int().min(1).max(65535).default(8081),
+  // 0: any free port (the line printed at start-up names it).
+  COSMOS_PORT: z.coerce.number().int().min(0).max(65535).default(8081),
   COSMOS_DATABASE: z.string().min(1).default('graph-analytics'),
 });
 

@@ -1,6 +1,8 @@
 /**
  * An in-memory Cosmos DB (the REST API the real SDK talks to), for local runs and tests: no cloud account.
- * Its data lives as long as the process.
+ * Its data lives as long as the process. The server and its query engine are patched at install
+ * (`patches/`): queries confined to one partition read only that partition, and cost what it holds.
+ * Only the local host's modules import this one, and only when they start an embedded server.
  */
 import type { AddressInfo } from 'node:net';
 import { createHttpServer } from '@vercel/cosmosdb-server';
@@ -16,6 +18,11 @@ export interface EmbeddedCosmos {
 
 export async function startEmbeddedCosmos(port = 0, host = '127.0.0.1'): Promise<EmbeddedCosmos> {
   const server = createHttpServer({ keepAlive: true });
+  // The SDK keeps idle connections in its pool for as long as it likes (no idle timeout). A server that closes
+  // them after its own idle timeout (Node's default: 5 s) races the SDK's next request on such a connection,
+  // which then fails with "socket hang up", a 503 for a write. So the server keeps idle connections open too;
+  // clients close them, and close() closes every one.
+  server.keepAliveTimeout = 0;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());

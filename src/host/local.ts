@@ -19,7 +19,7 @@ import { correlate, errorResponse } from '../http/responses';
 import { ServiceError } from '../errors';
 import { OPERATIONS, UNMATCHED_ROUTE } from '../operations';
 import { type CosmosConnection, createCosmosClient, ensureDatabase } from '../store/cosmos';
-import { type EmbeddedCosmos, startEmbeddedCosmos } from './embeddedCosmos';
+import type { EmbeddedCosmos } from './embeddedCosmos';
 
 export interface LocalHostOptions {
   readonly config: Config;
@@ -110,6 +110,8 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   let embedded: EmbeddedCosmos | undefined;
   let cosmos: CosmosConnection;
   if (config.cosmos.endpoint === undefined) {
+    // Loaded only here: a host with a configured account never loads the embedded server's code.
+    const { startEmbeddedCosmos } = await import('./embeddedCosmos.js');
     embedded = await startEmbeddedCosmos();
     cosmos = { ...config.cosmos, endpoint: embedded.endpoint, key: embedded.key };
   } else {
