@@ -3,7 +3,7 @@
  * same handlers and routes as the Functions host, turning Node's HTTP requests into the `HttpRequest` and
  * `InvocationContext` objects that `@azure/functions` builds for tests.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -26,6 +26,17 @@ export interface LocalHostOptions {
   readonly log?: (level: LogLevel, message: string) => void;
   /** Serve https with this key and certificate (PEM); plain http otherwise. */
   readonly tls?: { readonly key: string; readonly cert: string };
+  /** Told of every answered request (`npm start` prints one line each). */
+  readonly onRequest?: (request: AnsweredRequest) => void;
+}
+
+export interface AnsweredRequest {
+  readonly method: string;
+  /** Path and query, as the client sent them. */
+  readonly target: string;
+  readonly status: number;
+  readonly durationMs: number;
+  readonly requestId: string | undefined;
 }
 
 export interface LocalHost {
@@ -69,6 +80,19 @@ async function writeResponse(response: ServerResponse, init: HttpResponse): Prom
   response.end(body);
 }
 
+/**
+ * The trace context of an invocation, as the Functions host makes it: a new span of the caller's trace (its
+ * W3C `traceparent`), or of a new trace.
+ */
+export function invocationTraceParent(callers: string | string[] | undefined): string {
+  // Two traceparent headers are as good as none (W3C Trace Context).
+  const caller = /^00-([0-9a-f]{32})-[0-9a-f]{16}-([0-9a-f]{2})$/.exec(
+    typeof callers === 'string' ? callers.trim() : '',
+  );
+  const traceId = caller?.[1] !== undefined && !/^0+$/.test(caller[1]) ? caller[1] : randomBytes(16).toString('hex');
+  return `00-${traceId}-${randomBytes(8).toString('hex')}-${caller?.[2] ?? '01'}`;
+}
+
 interface Route {
   readonly method: string;
   readonly route: string;
@@ -107,6 +131,17 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   const unmatched = unmatchedHandler(OPERATIONS, provide);
 
   const listener = (request: IncomingMessage, response: ServerResponse): void => {
+    const started = performance.now();
+    response.once('finish', () => {
+      const requestId = response.getHeader('request-id');
+      options.onRequest?.({
+        method: request.method ?? 'GET',
+        target: request.url ?? '/',
+        status: response.statusCode,
+        durationMs: performance.now() - started,
+        requestId: typeof requestId === 'string' ? requestId : undefined,
+      });
+    });
     void (async () => {
       const url = new URL(
         request.url ?? '/',
@@ -127,6 +162,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
       const context = new InvocationContext({
         functionName: name,
         invocationId: randomUUID(),
+        traceContext: { traceParent: invocationTraceParent(request.headers.traceparent) },
         logHandler: (level, ...args) => log(level, args.map(String).join(' ')),
       });
       const result = await (found?.target.handler ?? unmatched)(httpRequest, context);
