@@ -3,11 +3,8 @@
  * with an embedded Cosmos DB server unless COSMOS_ENDPOINT points at a real account or an emulator. It
  * prints one line per request; a setting it cannot use stops it with one line naming that setting.
  */
-import { issueDevelopmentToken, loadDevelopmentKeys } from '../auth/developmentIssuer';
-import { DELEGATED_SCOPES } from '../auth/permissions';
 import { ConfigError, parseLocalConfig } from '../config';
-import { type AnsweredRequest, type LocalHost, startLocalHost } from './local';
-import { loadLocalCertificate } from './localCertificate';
+import type { AnsweredRequest, LocalHost } from './local';
 import { checkCosmosReachable, cosmosProblem, listenProblem } from './startupProblems';
 
 /** `GET /beta/me/analytics/activityStatistics 200 12 ms request-id 6f1c…`: what a developer scans for. */
@@ -19,6 +16,14 @@ function requestLine(request: AnsweredRequest): string {
 async function main(): Promise<void> {
   const config = parseLocalConfig(process.env);
   const { local } = config;
+  // Loaded once the settings are known good, so a bad one is reported at once, not after the SDKs load.
+  const [{ startLocalHost }, { loadLocalCertificate }, { issueDevelopmentToken, loadDevelopmentKeys }, permissions] =
+    await Promise.all([
+      import('./local.js'),
+      import('./localCertificate.js'),
+      import('../auth/developmentIssuer.js'),
+      import('../auth/permissions.js'),
+    ]);
   if (config.cosmos.endpoint !== undefined) {
     await checkCosmosReachable(config.cosmos.endpoint, config.cosmos.requestTimeoutMs);
   }
@@ -50,7 +55,7 @@ async function main(): Promise<void> {
     const token = await issueDevelopmentToken(await loadDevelopmentKeys(config.auth.issuer.keysDirectory), {
       tenantId,
       userId,
-      scopes: DELEGATED_SCOPES,
+      scopes: permissions.DELEGATED_SCOPES,
       lifetimeSeconds: 8 * 3600,
     });
     console.log(`development issuer: a token for tenant ${tenantId}, user ${userId}, every delegated scope (8 h):`);

@@ -1,0 +1,188 @@
+/**
+ * The local commands as a developer meets them, each in its own process: the start entry prints one line
+ * per request; a setting it cannot use stops it with one line naming the setting; HTTPS serves with the
+ * generated certificate; `npm run dev` and `npm run cosmos` start; the token tool explains itself and makes
+ * expired and not-yet-valid tokens that the service refuses.
+ */
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { CosmosClient } from '@azure/cosmos';
+import { Agent, fetch as fetchWith } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONTAINER_NAMES } from '../../src/store/containers';
+import { type RunningHost, commandEnvironment, lines, run, startHost } from '../support/commands';
+import { DEV_TENANT, DEV_USER } from '../support/testHost';
+
+describe('the start entry (npm start, npm run dev)', () => {
+  let host: RunningHost;
+  beforeAll(async () => {
+    host = await startHost('start');
+  });
+  afterAll(() => host.stop());
+
+  it('prints one line per request: method, path, status, milliseconds, request-id', async () => {
+    const missing = await fetch(`${host.url}/beta/nowhere?x=1`);
+    const refused = await fetch(`${host.url}/beta/reports/office365ActivationCounts`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const printed = lines(host.stdout()).filter((line) => /^[A-Z]+ \//.test(line));
+    expect(printed).toHaveLength(2);
+    const pattern = /^GET (\S+) (\d{3}) \d+(\.\d)? ms request-id (\S+)$/;
+    expect(pattern.exec(printed[0] ?? '')?.slice(1, 3)).toEqual(['/beta/nowhere?x=1', '404']);
+    expect(pattern.exec(printed[0] ?? '')?.[4]).toBe(missing.headers.get('request-id'));
+    expect(pattern.exec(printed[1] ?? '')?.slice(1, 3)).toEqual(['/beta/reports/office365ActivationCounts', '401']);
+    expect(pattern.exec(printed[1] ?? '')?.[4]).toBe(refused.headers.get('request-id'));
+  });
+});
+
+describe.concurrent('start-up problems: one line naming the setting, the value and what is allowed', () => {
+  async function refusal(settings: Record<string, string>): Promise<string[]> {
+    const finished = await run('tsx', ['src/host/start.ts'], commandEnvironment(settings));
+    expect(finished.code).toBe(1);
+    expect(finished.stdout).not.toMatch(/listening/);
+    return lines(finished.stderr);
+  }
+
+  it('refuses settings that are not valid, every one at once', async () => {
+    expect(await refusal({ PORT: 'abc', HOST: 'my host' })).toEqual([
+      'graph-analytics-api cannot start: PORT: "abc" is invalid; expected a port number from 0 to 65535 (0: any free port)',
+      'graph-analytics-api cannot start: HOST: "my host" is invalid; expected a host name or IP address, e.g. localhost, 127.0.0.1 or 0.0.0.0',
+    ]);
+  });
+
+  it('says which port is in use', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      expect(await refusal({ PORT: String(port), HOST: '127.0.0.1' })).toEqual([
+        `graph-analytics-api cannot start: PORT: "${port}" is already in use on "127.0.0.1"; expected a free port, e.g. PORT=${port + 1}, or PORT=0 for any free one`,
+      ]);
+    } finally {
+      await new Promise<void>((resolve) => taken.close(() => resolve()));
+    }
+  });
+});
+
+describe('HTTPS=true', () => {
+  it('serves https with a certificate made in the key directory, trusted only where the developer says', async () => {
+    const host = await startHost('start', { HTTPS: 'true' });
+    try {
+      expect(host.url).toMatch(/^https:\/\/localhost:\d+$/);
+      const certFile = join(host.env.DEV_KEYS_DIR ?? '', 'localhost.cert.pem');
+      expect(host.stdout()).toContain(`NODE_EXTRA_CA_CERTS=${certFile}`);
+      await expect(fetch(`${host.url}/beta/nowhere`)).rejects.toThrow();
+      const trusting = new Agent({ connect: { ca: readFileSync(certFile, 'utf8') } });
+      try {
+        const response = await fetchWith(`${host.url}/beta/nowhere`, { dispatcher: trusting });
+        expect(response.status).toBe(404);
+      } finally {
+        await trusting.close();
+      }
+    } finally {
+      await host.stop();
+    }
+  });
+});
+
+describe('npm run dev and npm run cosmos', () => {
+  it('npm run dev serves from the sources', async () => {
+    const host = await startHost('npm run dev');
+    try {
+      expect((await fetch(`${host.url}/beta/nowhere`)).status).toBe(404);
+    } finally {
+      await host.stop();
+    }
+  });
+
+  it('npm run cosmos serves the embedded Cosmos DB with the containers made, and names a bad COSMOS_PORT', async () => {
+    const { spawn } = await import('node:child_process');
+    const env = commandEnvironment({ COSMOS_PORT: '0' });
+    const child = spawn('npm', ['run', 'cosmos'], { cwd: join(__dirname, '..', '..'), env, detached: true });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    const exited = new Promise((resolve) => child.once('close', resolve));
+    try {
+      const started = Date.now();
+      while (!/embedded Cosmos DB on (\S+)/.test(stdout) && Date.now() - started < 60_000) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const [, endpoint = '', key = ''] = /embedded Cosmos DB on (\S+) .*key: (\S+)/.exec(stdout) ?? [];
+      const client = new CosmosClient({ endpoint, key, connectionPolicy: { enableEndpointDiscovery: false } });
+      const { resources } = await client.database('graph-analytics').containers.readAll().fetchAll();
+      client.dispose();
+      expect(resources.map((container) => container.id).sort()).toEqual([...CONTAINER_NAMES].sort());
+    } finally {
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
+      await exited;
+    }
+    const refused = await run('npm', ['run', '--silent', 'cosmos'], commandEnvironment({ COSMOS_PORT: 'x' }));
+    expect(refused.code).not.toBe(0);
+    expect(lines(refused.stderr)[0]).toBe(
+      'graph-analytics-api cosmos cannot start: COSMOS_PORT: "x" is invalid; expected a port number from 0 to 65535 (0: any free port)',
+    );
+  });
+});
+
+describe('npm run token', () => {
+  let host: RunningHost;
+  beforeAll(async () => {
+    host = await startHost('start');
+  });
+  afterAll(() => host.stop());
+
+  const token = async (...args: string[]) => {
+    const finished = await run('tsx', ['src/host/token.ts', ...args], host.env);
+    return { ...finished, token: finished.stdout.trim() };
+  };
+  const call = async (value: string) => {
+    const response = await fetch(`${host.url}/beta/reports/office365ActivationCounts`, {
+      headers: { authorization: `Bearer ${value}` },
+    });
+    const body = (await response.json()) as { error?: { message?: string } };
+    return `${response.status} ${body.error?.message ?? ''}`.trim();
+  };
+  const delegated = ['--tenant', DEV_TENANT, '--user', DEV_USER, '--scopes', 'Reports.Read.All'];
+
+  it('--help explains every option and its range', async () => {
+    const help = await token('--help');
+    expect(help.code).toBe(0);
+    for (const option of ['--tenant', '--user', '--scopes', '--roles', '--minutes', '--not-before', '--expired']) {
+      expect(help.stdout).toContain(option);
+    }
+    expect(help.stdout).toContain('-1440 to 1440');
+  });
+
+  it('makes tokens the service accepts, refuses as expired, or as not valid yet', async () => {
+    expect(await call((await token(...delegated)).token)).toBe('200');
+    expect(await call((await token(...delegated, '--expired')).token)).toBe(
+      '401 Access token validation failure. The token is expired.',
+    );
+    expect(await call((await token(...delegated, '--not-before', '30')).token)).toBe(
+      '401 Access token validation failure. The token is not yet valid (nbf).',
+    );
+    // Within the service's clock skew: still accepted, and the tool says so.
+    const recent = await token(...delegated, '--minutes', '-2');
+    expect(await call(recent.token)).toBe('200');
+    expect(lines(recent.stderr)).toEqual([
+      'token: note: expired less than AUTH_CLOCK_SKEW_SECONDS (300 s) ago, so still accepted',
+    ]);
+  });
+
+  it('answers a bad option with one line and exit code 2', async () => {
+    for (const [args, message] of [
+      [['--bogus'], "token: Unknown option '--bogus' (see --help)"],
+      [
+        [...delegated, '--minutes', '0'],
+        'token: --minutes: expected whole minutes from -1440 to 1440, not 0 (see --help)',
+      ],
+      [[...delegated, '--expired', '--minutes', '5'], 'token: give --expired or --minutes, not both (see --help)'],
+    ] as const) {
+      const refused = await token(...args);
+      expect(refused.code).toBe(2);
+      expect(refused.stdout).toBe('');
+      expect(lines(refused.stderr)).toEqual([message]);
+    }
+  });
+});
