@@ -1,8 +1,8 @@
 /**
  * The local commands as a developer meets them, each in its own process: the start entry prints one line
  * per request; a setting it cannot use stops it with one line naming the setting; HTTPS serves with the
- * generated certificate; `npm run dev` and `npm run cosmos` start; the token tool explains itself and makes
- * expired and not-yet-valid tokens that the service refuses.
+ * generated certificate; `npm run cosmos` starts; the token tool explains itself and makes expired and
+ * not-yet-valid tokens that the service refuses. (The README's test starts `npm run dev`.)
  */
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -15,13 +15,14 @@ import { CONTAINER_NAMES } from '../../src/store/containers';
 import { type RunningHost, commandEnvironment, lines, run, startHost } from '../support/commands';
 import { DEV_TENANT, DEV_USER } from '../support/testHost';
 
-describe('the start entry (npm start, npm run dev)', () => {
-  let host: RunningHost;
-  beforeAll(async () => {
-    host = await startHost('start');
-  });
-  afterAll(() => host.stop());
+/** One host for the request lines and the token tool (each start costs seconds on a busy machine). */
+let host: RunningHost;
+beforeAll(async () => {
+  host = await startHost('start');
+});
+afterAll(() => host.stop());
 
+describe('the start entry (npm start, npm run dev)', () => {
   it('prints one line per request: method, path, status, milliseconds, request-id', async () => {
     const missing = await fetch(`${host.url}/beta/nowhere?x=1`);
     const refused = await fetch(`${host.url}/beta/reports/office365ActivationCounts`);
@@ -86,16 +87,7 @@ describe('HTTPS=true', () => {
   });
 });
 
-describe('npm run dev and npm run cosmos', () => {
-  it('npm run dev serves from the sources', async () => {
-    const host = await startHost('npm run dev');
-    try {
-      expect((await fetch(`${host.url}/beta/nowhere`)).status).toBe(404);
-    } finally {
-      await host.stop();
-    }
-  });
-
+describe('npm run cosmos', () => {
   it('npm run cosmos serves the embedded Cosmos DB with the containers made, and names a bad COSMOS_PORT', async () => {
     const { spawn } = await import('node:child_process');
     const env = commandEnvironment({ COSMOS_PORT: '0' });
@@ -117,7 +109,7 @@ describe('npm run dev and npm run cosmos', () => {
       if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
       await exited;
     }
-    const refused = await run('npm', ['run', '--silent', 'cosmos'], commandEnvironment({ COSMOS_PORT: 'x' }));
+    const refused = await run('tsx', ['src/host/cosmosOnly.ts'], commandEnvironment({ COSMOS_PORT: 'x' }));
     expect(refused.code).not.toBe(0);
     expect(lines(refused.stderr)[0]).toBe(
       'graph-analytics-api cosmos cannot start: COSMOS_PORT: "x" is invalid; expected a port number from 0 to 65535 (0: any free port)',
@@ -126,12 +118,6 @@ describe('npm run dev and npm run cosmos', () => {
 });
 
 describe('npm run token', () => {
-  let host: RunningHost;
-  beforeAll(async () => {
-    host = await startHost('start');
-  });
-  afterAll(() => host.stop());
-
   const token = async (...args: string[]) => {
     const finished = await run('tsx', ['src/host/token.ts', ...args], host.env);
     return { ...finished, token: finished.stdout.trim() };

@@ -48,15 +48,15 @@ export async function run(
   command: string,
   args: readonly string[],
   env: Record<string, string>,
-  input?: string,
+  options: { readonly input?: string; readonly cwd?: string } = {},
 ): Promise<Finished> {
   const child = spawn(command === 'tsx' ? process.execPath : command, command === 'tsx' ? [TSX, ...args] : args, {
-    cwd: ROOT,
+    cwd: options.cwd ?? ROOT,
     env,
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const output = collect(child);
-  child.stdin?.end(input ?? '');
+  child.stdin?.end(options.input ?? '');
   const code = await output.exit;
   return { code, stdout: output.stdout(), stderr: output.stderr() };
 }
