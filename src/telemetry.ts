@@ -7,6 +7,7 @@
  * authenticated as the app's managed identity (local auth is off on the component). Telemetry never fails
  * or slows a request: a failed send is logged once and dropped.
  */
+import { randomBytes } from 'node:crypto';
 import type { TokenCredential } from '@azure/identity';
 
 export interface RequestRecord {
@@ -32,6 +33,19 @@ export interface TelemetrySink {
 export const NO_TELEMETRY: TelemetrySink = { record: () => undefined, flush: () => Promise.resolve() };
 
 export const REQUEST_EVENT_NAME = 'GraphAnalyticsRequest';
+
+/**
+ * An invocation's trace context as the Functions host makes it, for the local host to make the same: a new
+ * span of the caller's trace (its W3C `traceparent`), or of a new trace.
+ */
+export function invocationTraceParent(callers: string | string[] | undefined): string {
+  // Two traceparent headers are as good as none (W3C Trace Context).
+  const caller = /^00-([0-9a-f]{32})-[0-9a-f]{16}-([0-9a-f]{2})$/.exec(
+    typeof callers === 'string' ? callers.trim() : '',
+  );
+  const traceId = caller?.[1] !== undefined && !/^0+$/.test(caller[1]) ? caller[1] : randomBytes(16).toString('hex');
+  return `00-${traceId}-${randomBytes(8).toString('hex')}-${caller?.[2] ?? '01'}`;
+}
 
 /**
  * The operation an event belongs to. Under the Functions host the invocation's `traceparent` names the

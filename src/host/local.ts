@@ -3,7 +3,7 @@
  * same handlers and routes as the Functions host, turning Node's HTTP requests into the `HttpRequest` and
  * `InvocationContext` objects that `@azure/functions` builds for tests.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -16,6 +16,7 @@ import { operationHandler, unmatchedHandler } from '../http/pipeline';
 import { RouteTable } from '../http/routes';
 import { OPERATIONS, UNMATCHED_ROUTE } from '../operations';
 import { type CosmosConnection, createCosmosClient, ensureDatabase } from '../store/cosmos';
+import { invocationTraceParent } from '../telemetry';
 import { type EmbeddedCosmos, startEmbeddedCosmos } from './embeddedCosmos';
 
 export interface LocalHostOptions {
@@ -78,19 +79,6 @@ async function writeResponse(response: ServerResponse, init: HttpResponse): Prom
   const body = Buffer.from(await init.arrayBuffer());
   if (body.length > 0) response.setHeader('Content-Length', body.length);
   response.end(body);
-}
-
-/**
- * The trace context of an invocation, as the Functions host makes it: a new span of the caller's trace (its
- * W3C `traceparent`), or of a new trace.
- */
-export function invocationTraceParent(callers: string | string[] | undefined): string {
-  // Two traceparent headers are as good as none (W3C Trace Context).
-  const caller = /^00-([0-9a-f]{32})-[0-9a-f]{16}-([0-9a-f]{2})$/.exec(
-    typeof callers === 'string' ? callers.trim() : '',
-  );
-  const traceId = caller?.[1] !== undefined && !/^0+$/.test(caller[1]) ? caller[1] : randomBytes(16).toString('hex');
-  return `00-${traceId}-${randomBytes(8).toString('hex')}-${caller?.[2] ?? '01'}`;
 }
 
 interface Route {
