@@ -4,7 +4,7 @@
  * would run them, against local hosts started as the README says.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Agent, fetch as fetchWith } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type RunningHost, ROOT, run, startHost } from '../support/commands';
@@ -97,6 +97,11 @@ describe('README', () => {
       for (const path of block.check.paths) expect(() => readFileSync(join(ROOT, path)), path).not.toThrow();
     }
     for (const block of named('run')) expect(block.language, `README.md:${block.line}`).toBe('sh');
+    for (const block of named('file')) {
+      if (block.check?.kind !== 'file') continue;
+      // The clone's file is what npm test type-checks and lints: the README shows exactly it.
+      expect(`${block.code}\n`, `README.md:${block.line}`).toBe(readFileSync(join(ROOT, block.check.name), 'utf8'));
+    }
     expect(named('run').length).toBeGreaterThanOrEqual(4);
   });
 
@@ -195,7 +200,9 @@ describe('README run blocks: they run as written against the host they ask for',
         .map((b) => b.line),
     );
     for (const file of named('file').filter((b) => b.line > previousRun && b.line < line)) {
-      if (file.check?.kind === 'file') writeFileSync(join(scratch, file.check.name), forHost(file.code, host));
+      if (file.check?.kind !== 'file') continue;
+      mkdirSync(dirname(join(scratch, file.check.name)), { recursive: true });
+      writeFileSync(join(scratch, file.check.name), forHost(file.code, host));
     }
     try {
       const code = forHost(block.code, host);
