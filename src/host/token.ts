@@ -2,142 +2,24 @@
  * `npm run --silent token -- …`: prints one development-issuer token and nothing else (`--help` for the
  * options). The key pair is the local host's (DEV_KEYS_DIR, default `.dev-keys`).
  */
-import { parseArgs } from 'node:util';
-import { z } from 'zod';
 import { issueDevelopmentToken, loadDevelopmentKeys } from '../auth/developmentIssuer';
 import { ConfigError, parseLocalConfig } from '../config';
-
-const DAY_MINUTES = 24 * 60;
-
-const USAGE = `Prints a token of the local development issuer (the one npm start and func start trust).
-
-  npm run --silent token -- --tenant <guid> --user <guid> [--scopes "<names>"] [options]   delegated
-  npm run --silent token -- --tenant <guid> --roles "<names>" [options]                      app-only
-
-  --tenant <guid>     the tenant (tid); required
-  --user <guid>       the signed-in user's object id (oid); without it the token is app-only
-  --scopes "<names>"  delegated permissions (scp), separated by spaces or commas; needs --user
-  --roles "<names>"   application permissions (roles); required without --user
-  --minutes <n>       expiry (exp) in minutes from now, ${-DAY_MINUTES} to ${DAY_MINUTES} but not 0 (default 60);
-                      negative: a token that expired n minutes ago
-  --not-before <n>    start of validity (nbf) in minutes from now, ${-DAY_MINUTES} to ${DAY_MINUTES} (default 0, or an
-                      hour before a past expiry); positive: a token not valid yet
-  --expired           a token that expired an hour ago (same as --minutes -60)
-  --help              this text
-
-The service tolerates AUTH_CLOCK_SKEW_SECONDS (default 300) on exp and nbf: a token that expired, or
-becomes valid, less than that away from now is still accepted.
-`;
-
-const guid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'expected a GUID');
-const names = z
-  .string()
-  .optional()
-  .transform((value) => (value ?? '').split(/[\s,]+/).filter((name) => name !== ''));
-const minutes = (allowed: string) =>
-  z
-    .string()
-    .regex(/^[+-]?\d+$/, allowed)
-    .transform(Number)
-    .pipe(z.number().int().min(-DAY_MINUTES, allowed).max(DAY_MINUTES, allowed));
-
-const options = z
-  .object({
-    tenant: guid,
-    user: guid.optional(),
-    scopes: names,
-    roles: names,
-    minutes: minutes(`expected whole minutes from ${-DAY_MINUTES} to ${DAY_MINUTES}, not 0`)
-      .refine((value) => value !== 0, `expected whole minutes from ${-DAY_MINUTES} to ${DAY_MINUTES}, not 0`)
-      .optional(),
-    'not-before': minutes(`expected whole minutes from ${-DAY_MINUTES} to ${DAY_MINUTES}`).optional(),
-    expired: z.boolean().default(false),
-  })
-  .refine((o) => o.user !== undefined || o.scopes.length === 0, {
-    message: '--scopes needs --user (an app-only token carries --roles only)',
-  })
-  .refine((o) => o.user !== undefined || o.roles.length > 0, {
-    message: 'give --user (delegated) or --roles (app-only)',
-  })
-  .refine((o) => !o.expired || o.minutes === undefined, { message: 'give --expired or --minutes, not both' })
-  .transform((o) => ({ ...o, minutes: o.expired ? -60 : (o.minutes ?? 60) }))
-  .refine((o) => o['not-before'] === undefined || o['not-before'] < o.minutes, {
-    message: '--not-before must come before the expiry (--minutes)',
-  });
-
-/** `--minutes -60` reads as an option and its value, as a person means it (parseArgs would call it ambiguous). */
-function joinNegativeValues(args: readonly string[]): string[] {
-  const joined: string[] = [];
-  for (let i = 0; i < args.length; i += 1) {
-    const arg = args[i] ?? '';
-    const next = args[i + 1];
-    if ((arg === '--minutes' || arg === '--not-before') && next !== undefined && /^-\d+$/.test(next)) {
-      joined.push(`${arg}=${next}`);
-      i += 1;
-    } else {
-      joined.push(arg);
-    }
-  }
-  return joined;
-}
-
-function fail(message: string): never {
-  console.error(`token: ${message} (see --help)`);
-  process.exit(2);
-}
+import { USAGE, readTokenArguments, skewNotes } from './tokenArguments';
 
 async function main(): Promise<void> {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: joinNegativeValues(process.argv.slice(2)),
-      options: {
-        tenant: { type: 'string' },
-        user: { type: 'string' },
-        scopes: { type: 'string' },
-        roles: { type: 'string' },
-        minutes: { type: 'string' },
-        'not-before': { type: 'string' },
-        expired: { type: 'boolean' },
-        help: { type: 'boolean' },
-      },
-      strict: true,
-    }));
-  } catch (error) {
-    // parseArgs explains with a paragraph; its first sentence is the problem.
-    fail((error instanceof Error ? error.message : String(error)).split('. ')[0] ?? 'bad arguments');
-  }
-  if (values.help === true) {
+  const read = readTokenArguments(process.argv.slice(2));
+  if (read.kind === 'help') {
     process.stdout.write(USAGE);
     return;
   }
-  const parsed = options.safeParse(values);
-  if (!parsed.success) {
-    fail(
-      parsed.error.issues.map((i) => `${i.path.length > 0 ? `--${i.path.join('.')}: ` : ''}${i.message}`).join('; '),
-    );
+  if (read.kind === 'error') {
+    console.error(`token: ${read.message} (see --help)`);
+    process.exit(2);
   }
-  const { tenant, user, scopes, roles } = parsed.data;
   const config = parseLocalConfig(process.env);
   const keys = await loadDevelopmentKeys(config.local.keysDirectory);
-  const lifetimeSeconds = parsed.data.minutes * 60;
-  const notBefore = parsed.data['not-before'];
-  const token = await issueDevelopmentToken(keys, {
-    tenantId: tenant.toLowerCase(),
-    userId: user?.toLowerCase(),
-    scopes,
-    roles,
-    lifetimeSeconds,
-    ...(notBefore === undefined ? {} : { notBeforeSeconds: notBefore * 60 }),
-  });
-  process.stdout.write(`${token}\n`);
-  const skew = config.auth.clockSkewSeconds;
-  if (lifetimeSeconds < 0 && -lifetimeSeconds <= skew) {
-    console.error(`token: note: expired less than AUTH_CLOCK_SKEW_SECONDS (${skew} s) ago, so still accepted`);
-  }
-  if (notBefore !== undefined && notBefore > 0 && notBefore * 60 <= skew) {
-    console.error(`token: note: valid in less than AUTH_CLOCK_SKEW_SECONDS (${skew} s), so already accepted`);
-  }
+  process.stdout.write(`${await issueDevelopmentToken(keys, read.request)}\n`);
+  for (const note of skewNotes(read.request, config.auth.clockSkewSeconds)) console.error(`token: note: ${note}`);
 }
 
 main().catch((error: unknown) => {

@@ -168,7 +168,7 @@ async function answer(host: RunningHost, path: string): Promise<{ status: number
   }
 }
 
-describe('README host blocks: each line starts a host that answers', () => {
+describe.concurrent('README host blocks: each line starts a host that answers', () => {
   const lines = named('host').flatMap((block) =>
     commandLines(block.code).map((command) => [block.line, command] as const),
   );
@@ -181,10 +181,15 @@ describe('README host blocks: each line starts a host that answers', () => {
       status: 404,
       body: { error: { code: 'ResourceNotFound' } },
     });
+    if (host.url.startsWith('https:')) {
+      // Trusted only where the developer says so: the host tells how, and a client that was not told refuses.
+      expect(host.stdout()).toContain(`NODE_EXTRA_CA_CERTS=${join(host.env.DEV_KEYS_DIR ?? '', 'localhost.cert.pem')}`);
+      await expect(fetch(`${host.url}/beta/nowhere`)).rejects.toThrow();
+    }
   });
 });
 
-describe('README run blocks: they run as written against the host they ask for', () => {
+describe.concurrent('README run blocks: they run as written against the host they ask for', () => {
   it.each(named('run').map((block) => [block.line, block] as const))('README.md:%i', async (line, block) => {
     if (block.check?.kind !== 'run') throw new Error('not a run block');
     const host = await hostFor('start', block.check.settings);
