@@ -160,7 +160,7 @@ export const CONFIG_VARIABLES: readonly string[] = Object.keys(environment.shape
 /** The variables only the local hosts read. */
 export const LOCAL_HOST_VARIABLES: readonly string[] = Object.keys(localEnvironment.shape);
 
-/** Each problem is one line: `NAME: "given" is invalid; expected <what is allowed>`. */
+/** Each problem is one line that starts with the variable: `NAME: "given" is invalid; expected <what is allowed>`. */
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
     super(`Invalid configuration: ${problems.join('; ')}`);
