@@ -52,72 +52,140 @@ export interface Config {
   readonly development: DevelopmentIdentity;
 }
 
+/**
+ * Every schema below states what it allows in its messages ("a GUID", "a whole number from 0 to 300"), so a
+ * problem reads `NAME: "given" is invalid; expected <what is allowed>` on one line.
+ */
+
 /** Azure app settings can be present but empty: treat an empty value as unset. */
 const optionalText = z.preprocess((value) => (value === '' ? undefined : value), z.string().optional());
 
-const guid = z
-  .string()
-  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a GUID')
-  .transform((value) => value.toLowerCase());
+const guid = (allowed = 'a GUID') =>
+  z
+    .string()
+    .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, allowed)
+    .transform((value) => value.toLowerCase());
+
+const httpUrl = (example: string) => z.url({ protocol: /^https?$/, error: `an http(s) URL, e.g. ${example}` });
 
 /** A comma- or space-separated list. */
 const list = optionalText.transform((value) =>
   value === undefined ? undefined : value.split(/[\s,]+/).filter((item) => item !== ''),
 );
 
-function integer(min: number, max: number, fallback: number) {
+/** Digits only: `Number()` would also take `1e3`, `0x10` or `  12 `, which no one means as a setting. */
+function integer(min: number, max: number, fallback: number, allowed = `a whole number from ${min} to ${max}`) {
   return z.preprocess(
-    (value) => (value === undefined || value === '' ? fallback : Number(value)),
-    z.number().int().min(min).max(max),
+    (value) =>
+      value === undefined || value === ''
+        ? fallback
+        : typeof value === 'string' && /^-?\d+$/.test(value)
+          ? Number(value)
+          : NaN,
+    z.number({ error: allowed }).int(allowed).min(min, allowed).max(max, allowed),
   );
 }
 
+const port = (fallback: number) => integer(0, 65535, fallback, 'a port number from 0 to 65535 (0: any free port)');
+
+const flag = optionalText.pipe(
+  z
+    .enum(['true', 'false', '1', '0'], { error: 'true or false' })
+    .default('false')
+    .transform((value) => value === 'true' || value === '1'),
+);
+
 const environment = z.object({
-  COSMOS_ENDPOINT: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  COSMOS_ENDPOINT: optionalText.pipe(httpUrl('https://<account>.documents.azure.com:443/').optional()),
   COSMOS_KEY: optionalText,
   COSMOS_DATABASE: optionalText.pipe(
     z
       .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$/, 'letters, digits, - and _ only')
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$/, 'a name of letters, digits, - and _ (1 to 255 characters)')
       .default('graph-analytics'),
   ),
   COSMOS_REQUEST_TIMEOUT_MS: integer(1_000, 60_000, 10_000),
   MAX_REQUEST_BODY_BYTES: integer(1_024, 4 * 1024 * 1024, 64 * 1024),
   WEBSITE_INSTANCE_ID: optionalText,
   WEBSITE_SITE_NAME: optionalText,
-  AZURE_CLIENT_ID: optionalText.pipe(guid.optional()),
+  AZURE_CLIENT_ID: optionalText.pipe(guid().optional()),
   APPLICATIONINSIGHTS_CONNECTION_STRING: optionalText.pipe(
     z
       .string()
-      .regex(/InstrumentationKey=[^;]+/i, 'must hold an InstrumentationKey')
+      .regex(/InstrumentationKey=[^;]+/i, "a connection string with 'InstrumentationKey=<key>'")
       .optional(),
   ),
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: optionalText.pipe(
     z
       .string()
-      .regex(/^(?=.*Authorization=AAD)(?=.*ClientId=[0-9a-f-]{36})/i, "must be 'ClientId=<guid>;Authorization=AAD'")
+      .regex(/^(?=.*Authorization=AAD)(?=.*ClientId=[0-9a-f-]{36})/i, "'ClientId=<guid>;Authorization=AAD'")
       .optional(),
   ),
-  AUTH_AUDIENCE: list.pipe(z.array(z.string().min(1)).min(1, 'at least one audience').optional()),
-  AUTH_ALLOWED_TENANTS: list.pipe(z.array(guid).optional()),
+  AUTH_AUDIENCE: list.pipe(
+    z.array(z.string().min(1)).min(1, 'at least one audience, e.g. api://<client id>,<client id>').optional(),
+  ),
+  AUTH_ALLOWED_TENANTS: list.pipe(z.array(guid('tenant GUIDs separated by commas')).optional()),
   AUTH_JWKS_URI: optionalText.pipe(
-    z.url({ protocol: /^https?$/ }).default('https://login.microsoftonline.com/common/discovery/v2.0/keys'),
+    httpUrl('https://login.microsoftonline.com/common/discovery/v2.0/keys').default(
+      'https://login.microsoftonline.com/common/discovery/v2.0/keys',
+    ),
   ),
   AUTH_CLOCK_SKEW_SECONDS: integer(0, 300, 300),
   AUTH_TOKEN_CACHE_SIZE: integer(0, 1_000_000, 10_000),
   DEV_KEYS_DIR: optionalText.pipe(z.string().default('.dev-keys')),
-  DEV_TENANT_ID: optionalText.pipe(guid.default('8b6a4a39-4cd4-4d4b-9a57-0f7bd3d2a6e1')),
-  DEV_USER_ID: optionalText.pipe(guid.default('5d7f0c8e-2b1a-4c3e-9f6d-7a8b9c0d1e2f')),
+  DEV_TENANT_ID: optionalText.pipe(guid().default('8b6a4a39-4cd4-4d4b-9a57-0f7bd3d2a6e1')),
+  DEV_USER_ID: optionalText.pipe(guid().default('5d7f0c8e-2b1a-4c3e-9f6d-7a8b9c0d1e2f')),
 });
 
-/** Every environment variable the configuration reads. */
+/** Settings only the local hosts read (`npm start`, `npm run dev`, `npm run cosmos`); the Functions host ignores them. */
+const localEnvironment = z.object({
+  PORT: port(7071),
+  HOST: optionalText.pipe(
+    z
+      .string()
+      .max(253, 'a host name or IP address, e.g. localhost, 127.0.0.1 or 0.0.0.0')
+      .regex(
+        /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)$/,
+        'a host name or IP address, e.g. localhost, 127.0.0.1 or 0.0.0.0',
+      )
+      .default('localhost'),
+  ),
+  HTTPS: flag,
+  COSMOS_PORT: port(8081),
+});
+
+/** Every environment variable the service's configuration reads (under any host). */
 export const CONFIG_VARIABLES: readonly string[] = Object.keys(environment.shape);
 
+/** The variables only the local hosts read. */
+export const LOCAL_HOST_VARIABLES: readonly string[] = Object.keys(localEnvironment.shape);
+
+/** Each problem is one line that starts with the variable: `NAME: "given" is invalid; expected <what is allowed>`. */
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
     super(`Invalid configuration: ${problems.join('; ')}`);
     this.name = 'ConfigError';
   }
+}
+
+/** Values never repeated in a message. */
+const SECRET_VARIABLES: ReadonlySet<string> = new Set(['COSMOS_KEY']);
+
+/** A setting's value as a message shows it: quoted (so spaces and empty parts show), cut short, secrets hidden. */
+export function shownValue(name: string, value: string | undefined): string {
+  if (value === undefined) return 'unset';
+  if (SECRET_VARIABLES.has(name)) return `(${value.length} characters, not shown)`;
+  return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+}
+
+function parseEnvironment<T extends z.ZodType>(schema: T, env: Record<string, string | undefined>): z.output<T> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const name = String(issue.path[0] ?? '');
+    return `${name}: ${shownValue(name, env[name])} is invalid; expected ${issue.message}`;
+  });
+  throw new ConfigError([...new Set(problems)]);
 }
 
 /**
@@ -141,18 +209,48 @@ export const AZURE_OPTIONAL_SETTINGS = [
   'MAX_REQUEST_BODY_BYTES',
 ] as const;
 
-/** Parses the settings from `env`; throws a ConfigError naming every bad variable. */
+/** Parses the service's settings from `env`; throws a ConfigError naming every bad variable. */
 export function parseConfig(env: Record<string, string | undefined>): Config {
-  const result = environment.safeParse(env);
-  if (!result.success) {
-    throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
-  }
-  const e = result.data;
+  return configOf(parseEnvironment(environment, env), env);
+}
+
+/** Where and how a local host listens. */
+export interface LocalHostSettings {
+  readonly port: number;
+  readonly hostname: string;
+  /** Serve https with the generated local certificate (kept beside the development keys). */
+  readonly https: boolean;
+  /** Where `npm run cosmos` listens. */
+  readonly cosmosPort: number;
+  /** Where the development issuer's keys and the local certificate are kept. */
+  readonly keysDirectory: string;
+}
+
+export interface LocalConfig extends Config {
+  readonly local: LocalHostSettings;
+}
+
+/** The service's settings and the local host's, parsed together so one message lists every problem. */
+export function parseLocalConfig(env: Record<string, string | undefined>): LocalConfig {
+  const e = parseEnvironment(environment.extend(localEnvironment.shape), env);
+  return {
+    ...configOf(e, env),
+    local: {
+      port: e.PORT,
+      hostname: e.HOST,
+      https: e.HTTPS,
+      cosmosPort: e.COSMOS_PORT,
+      keysDirectory: e.DEV_KEYS_DIR,
+    },
+  };
+}
+
+function configOf(e: z.output<typeof environment>, env: Record<string, string | undefined>): Config {
   // Either marks Azure; the stricter reading wins, so the development issuer is never trusted there.
   const runningInAzure = e.WEBSITE_INSTANCE_ID !== undefined || e.WEBSITE_SITE_NAME !== undefined;
   const problems: string[] = [];
   if (e.COSMOS_KEY !== undefined && e.COSMOS_ENDPOINT === undefined) {
-    problems.push('COSMOS_KEY: set without COSMOS_ENDPOINT');
+    problems.push('COSMOS_KEY: set without COSMOS_ENDPOINT; expected a key only for the account COSMOS_ENDPOINT names');
   }
   if (runningInAzure) {
     for (const name of AZURE_REQUIRED_SETTINGS) {
@@ -168,7 +266,10 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if (runningInAzure && e.COSMOS_KEY !== undefined) {
     problems.push('COSMOS_KEY: key auth is refused in Azure; the app uses its managed identity');
   }
-  if (runningInAzure && !e.AUTH_JWKS_URI.startsWith('https://')) problems.push('AUTH_JWKS_URI: must be https in Azure');
+  if (runningInAzure && !e.AUTH_JWKS_URI.startsWith('https://'))
+    problems.push(
+      `AUTH_JWKS_URI: ${shownValue('AUTH_JWKS_URI', e.AUTH_JWKS_URI)} is invalid in Azure; expected an https URL`,
+    );
   if (problems.length > 0) throw new ConfigError(problems);
   const telemetryClient = /ClientId=([0-9a-f-]{36})/i.exec(e.APPLICATIONINSIGHTS_AUTHENTICATION_STRING ?? '')?.[1];
   return {

@@ -7,6 +7,7 @@
  * authenticated as the app's managed identity (local auth is off on the component). Telemetry never fails
  * or slows a request: a failed send is logged once and dropped.
  */
+import { randomBytes } from 'node:crypto';
 import type { TokenCredential } from '@azure/identity';
 
 export interface RequestRecord {
@@ -19,6 +20,8 @@ export interface RequestRecord {
   /** Cosmos DB request units the request spent. */
   readonly requestCharge: number;
   readonly tenantId: string | undefined;
+  /** The invocation's W3C trace context (the Functions host's request span), when the host gave one. */
+  readonly traceParent?: string | undefined;
 }
 
 export interface TelemetrySink {
@@ -30,6 +33,33 @@ export interface TelemetrySink {
 export const NO_TELEMETRY: TelemetrySink = { record: () => undefined, flush: () => Promise.resolve() };
 
 export const REQUEST_EVENT_NAME = 'GraphAnalyticsRequest';
+
+/**
+ * An invocation's trace context as the Functions host makes it, for the local host to make the same: a new
+ * span of the caller's trace (its W3C `traceparent`), or of a new trace.
+ */
+export function invocationTraceParent(callers: string | string[] | undefined): string {
+  // Two traceparent headers are as good as none (W3C Trace Context).
+  const caller = /^00-([0-9a-f]{32})-[0-9a-f]{16}-([0-9a-f]{2})$/.exec(
+    typeof callers === 'string' ? callers.trim() : '',
+  );
+  const traceId = caller?.[1] !== undefined && !/^0+$/.test(caller[1]) ? caller[1] : randomBytes(16).toString('hex');
+  return `00-${traceId}-${randomBytes(8).toString('hex')}-${caller?.[2] ?? '01'}`;
+}
+
+/**
+ * The operation an event belongs to. Under the Functions host the invocation's `traceparent` names the
+ * host's own request (its trace id is the `requests` row's operation_Id, its span id the row's id), so the
+ * event joins that row as its child. Without one, the request-id is the operation.
+ */
+export function operationTags(record: Pick<RequestRecord, 'requestId' | 'traceParent'>): Record<string, string> {
+  const parent = /^[0-9a-f]{2}-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/.exec(record.traceParent?.trim() ?? '');
+  const [, traceId, spanId] = parent ?? [];
+  if (traceId === undefined || spanId === undefined || /^0+$/.test(traceId) || /^0+$/.test(spanId)) {
+    return { 'ai.operation.id': record.requestId };
+  }
+  return { 'ai.operation.id': traceId, 'ai.operation.parentId': spanId };
+}
 
 interface ConnectionString {
   readonly instrumentationKey: string;
@@ -86,7 +116,7 @@ export class ApplicationInsightsSink implements TelemetrySink {
       iKey: this.target.instrumentationKey,
       tags: {
         'ai.cloud.role': this.options.roleName ?? 'graph-analytics-api',
-        'ai.operation.id': record.requestId,
+        ...operationTags(record),
         'ai.operation.name': `${record.method} ${record.operation}`,
       },
       data: {

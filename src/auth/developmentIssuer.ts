@@ -62,12 +62,18 @@ export interface DevelopmentTokenRequest {
   readonly userId?: string | undefined;
   readonly scopes?: readonly string[];
   readonly roles?: readonly string[];
+  /** `exp`, in seconds from now (default 3600); negative: a token that has already expired. */
   readonly lifetimeSeconds?: number;
+  /** `nbf`, in seconds from now (default 0, or an hour before an `exp` in the past); positive: not yet valid. */
+  readonly notBeforeSeconds?: number;
 }
 
 /** Signs a token shaped like an Entra ID v2 access token. */
 export function issueDevelopmentToken(keys: DevelopmentKeys, request: DevelopmentTokenRequest): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
+  const lifetime = request.lifetimeSeconds ?? 3600;
+  const expires = now + lifetime;
+  const notBefore = now + (request.notBeforeSeconds ?? (lifetime > 0 ? 0 : lifetime - 3600));
   const delegated = request.userId !== undefined;
   const claims: Record<string, unknown> = {
     tid: request.tenantId,
@@ -82,9 +88,9 @@ export function issueDevelopmentToken(keys: DevelopmentKeys, request: Developmen
     .setIssuer(developmentIssuerFor(request.tenantId))
     .setAudience(DEV_AUDIENCE)
     .setSubject(request.userId ?? DEV_CLIENT_ID)
-    .setIssuedAt(now)
-    .setNotBefore(now)
-    .setExpirationTime(now + (request.lifetimeSeconds ?? 3600))
+    .setIssuedAt(Math.min(now, notBefore))
+    .setNotBefore(notBefore)
+    .setExpirationTime(expires)
     .setJti(randomUUID())
     .sign(keys.privateKey);
 }

@@ -19,6 +19,7 @@ import { correlate, errorResponse } from '../http/responses';
 import { ServiceError } from '../errors';
 import { OPERATIONS, UNMATCHED_ROUTE } from '../operations';
 import { type CosmosConnection, createCosmosClient, ensureDatabase } from '../store/cosmos';
+import { invocationTraceParent } from '../telemetry';
 import type { EmbeddedCosmos } from './embeddedCosmos';
 
 export interface LocalHostOptions {
@@ -29,6 +30,17 @@ export interface LocalHostOptions {
   readonly log?: (level: LogLevel, message: string) => void;
   /** Serve https with this key and certificate (PEM); plain http otherwise. */
   readonly tls?: { readonly key: string; readonly cert: string };
+  /** Told of every answered request (`npm start` prints one line each). */
+  readonly onRequest?: (request: AnsweredRequest) => void;
+}
+
+export interface AnsweredRequest {
+  readonly method: string;
+  /** Path and query, as the client sent them. */
+  readonly target: string;
+  readonly status: number;
+  readonly durationMs: number;
+  readonly requestId: string | undefined;
 }
 
 export interface LocalHost {
@@ -137,6 +149,17 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   const unmatched = unmatchedHandler(OPERATIONS, provide);
 
   const listener = (request: IncomingMessage, response: ServerResponse): void => {
+    const started = performance.now();
+    response.once('finish', () => {
+      const requestId = response.getHeader('request-id');
+      options.onRequest?.({
+        method: request.method ?? 'GET',
+        target: request.url ?? '/',
+        status: response.statusCode,
+        durationMs: performance.now() - started,
+        requestId: typeof requestId === 'string' ? requestId : undefined,
+      });
+    });
     void (async () => {
       const url = requestUrl(request, options.tls === undefined ? 'http' : 'https');
       const method = request.method ?? 'GET';
@@ -155,6 +178,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
       const context = new InvocationContext({
         functionName: name,
         invocationId: randomUUID(),
+        traceContext: { traceParent: invocationTraceParent(request.headers.traceparent) },
         logHandler: (level, ...args) => log(level, args.map(String).join(' ')),
       });
       const result = await (found?.target.handler ?? unmatched)(httpRequest, context);

@@ -1,30 +1,61 @@
 /**
- * `npm start`: the local host on http://localhost:7071 (PORT and HOST override), with an embedded Cosmos DB
- * server unless COSMOS_ENDPOINT points at a real account or an emulator.
+ * `npm start` and `npm run dev`: the local host on http://localhost:7071 (PORT, HOST and HTTPS change it),
+ * with an embedded Cosmos DB server unless COSMOS_ENDPOINT points at a real account or an emulator. It
+ * prints one line per request; a setting it cannot use stops it with one line naming that setting.
  */
-import { z } from 'zod';
-import { issueDevelopmentToken, loadDevelopmentKeys } from '../auth/developmentIssuer';
-import { DELEGATED_SCOPES } from '../auth/permissions';
-import { ConfigError, parseConfig } from '../config';
-import { startLocalHost } from './local';
+import { ConfigError, parseLocalConfig } from '../config';
+import type { AnsweredRequest, LocalHost } from './local';
+import { checkCosmosReachable, cosmosProblem, listenProblem } from './startupProblems';
 
-const listenSettings = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(7071),
-  HOST: z.string().min(1).default('localhost'),
-});
+/** `GET /beta/me/analytics/activityStatistics 200 12 ms request-id 6f1c…`: what a developer scans for. */
+function requestLine(request: AnsweredRequest): string {
+  const ms = request.durationMs < 10 ? request.durationMs.toFixed(1) : Math.round(request.durationMs).toString();
+  return `${request.method} ${request.target} ${request.status} ${ms} ms request-id ${request.requestId ?? '-'}`;
+}
 
 async function main(): Promise<void> {
-  const config = parseConfig(process.env);
-  const listen = listenSettings.parse(process.env);
-  const host = await startLocalHost({ config, port: listen.PORT, hostname: listen.HOST });
+  const config = parseLocalConfig(process.env);
+  const { local } = config;
+  // Loaded once the settings are known good, so a bad one is reported at once, not after the SDKs load.
+  const [{ startLocalHost }, { loadLocalCertificate }, { issueDevelopmentToken, loadDevelopmentKeys }, permissions] =
+    await Promise.all([
+      import('./local.js'),
+      import('./localCertificate.js'),
+      import('../auth/developmentIssuer.js'),
+      import('../auth/permissions.js'),
+    ]);
+  if (config.cosmos.endpoint !== undefined) {
+    await checkCosmosReachable(config.cosmos.endpoint, config.cosmos.requestTimeoutMs);
+  }
+  const certificate = local.https ? await loadLocalCertificate(local.keysDirectory) : undefined;
+  let host: LocalHost;
+  try {
+    host = await startLocalHost({
+      config,
+      port: local.port,
+      hostname: local.hostname,
+      ...(certificate === undefined ? {} : { tls: certificate }),
+      onRequest: (request) => console.log(requestLine(request)),
+    });
+  } catch (error) {
+    const problem =
+      listenProblem(error, { variable: 'PORT', port: local.port, hostname: local.hostname }) ??
+      cosmosProblem(error, config.cosmos.endpoint);
+    throw problem === undefined ? error : new ConfigError([problem]);
+  }
   const database = config.cosmos.endpoint ?? 'embedded in-memory Cosmos DB';
   console.log(`graph-analytics-api listening on ${host.url}/beta (database: ${database})`);
+  if (certificate !== undefined) {
+    console.log(
+      `https certificate: ${certificate.certFile} (trust it, e.g. NODE_EXTRA_CA_CERTS=${certificate.certFile})`,
+    );
+  }
   if (config.auth.issuer.kind === 'development') {
     const { tenantId, userId } = config.development;
     const token = await issueDevelopmentToken(await loadDevelopmentKeys(config.auth.issuer.keysDirectory), {
       tenantId,
       userId,
-      scopes: DELEGATED_SCOPES,
+      scopes: permissions.DELEGATED_SCOPES,
       lifetimeSeconds: 8 * 3600,
     });
     console.log(`development issuer: a token for tenant ${tenantId}, user ${userId}, every delegated scope (8 h):`);
@@ -40,6 +71,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : error);
+  if (error instanceof ConfigError) {
+    for (const problem of error.problems) console.error(`graph-analytics-api cannot start: ${problem}`);
+  } else {
+    console.error(error);
+  }
   process.exit(1);
 });

@@ -118,16 +118,23 @@ function correlationOf(request: HttpRequest): Correlation {
   return correlate(randomUUID(), request.headers.get('client-request-id'));
 }
 
-/** Records the request's outcome (telemetry) and logs it as one structured line. */
+/**
+ * Records the request's outcome (telemetry, in the invocation's trace) and logs it as one structured line at
+ * Information, the Functions host's default level.
+ */
 function recordRequest(
   services: Services | undefined,
   context: InvocationContext,
-  record: Omit<RequestRecord, 'durationMs'> & { started: number },
+  record: Omit<RequestRecord, 'durationMs' | 'traceParent'> & { started: number },
 ): void {
   const { started, ...rest } = record;
-  const complete: RequestRecord = { ...rest, durationMs: Math.round((performance.now() - started) * 100) / 100 };
+  const complete: RequestRecord = {
+    ...rest,
+    durationMs: Math.round((performance.now() - started) * 100) / 100,
+    traceParent: context.traceContext?.traceParent,
+  };
   services?.telemetry.record(complete);
-  context.trace(JSON.stringify(complete));
+  context.info(JSON.stringify(complete));
 }
 
 async function runOperation(

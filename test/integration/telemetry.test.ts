@@ -5,9 +5,13 @@
  */
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { HttpRequest, InvocationContext } from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { operationHandler } from '../../src/http/pipeline';
+import { findOperation } from '../../src/operations';
 import { ApplicationInsightsSink, REQUEST_EVENT_NAME, parseConnectionString } from '../../src/telemetry';
-import { type TestHost, startTestHost } from '../support/testHost';
+import { DELEGATED_SCOPES } from '../../src/auth/permissions';
+import { DEV_TENANT, DEV_USER, type TestHost, startTestHost } from '../support/testHost';
 
 interface Envelope {
   name: string;
@@ -83,7 +87,6 @@ describe('request telemetry', () => {
         },
       },
     });
-    expect(success?.tags['ai.operation.id']).toBe(created.headers.get('request-id'));
     expect(success?.data.baseData.measurements.durationMs).toBeGreaterThan(0);
     expect(success?.data.baseData.measurements.requestCharge).toBeGreaterThanOrEqual(1);
     expect(byRequest.get(invalid.headers.get('request-id') ?? '')?.data.baseData.properties.status).toBe('400');
@@ -92,6 +95,56 @@ describe('request telemetry', () => {
       status: '404',
     });
     expect(received.every((batch) => batch.authorization === undefined)).toBe(true);
+  });
+});
+
+describe('correlation with the Functions host', () => {
+  const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
+  const HOST_SPAN = '00f067aa0ba902b7';
+
+  it("joins the host's request: operation id and parent from the invocation's trace context", async () => {
+    // What the Functions host does: it records its own request (operation_Id = trace id, id = span id) and
+    // hands the worker that span as the invocation's traceparent.
+    const operation = findOperation('listOffice365ActivationCounts');
+    if (operation === undefined) throw new Error('no listOffice365ActivationCounts operation');
+    const handler = operationHandler(operation, () => Promise.resolve(api.host.services));
+    const response = await handler(
+      new HttpRequest({
+        method: 'GET',
+        url: `${api.url}/beta/reports/office365ActivationCounts`,
+        headers: {
+          authorization: `Bearer ${await api.token({ tenantId: DEV_TENANT, userId: DEV_USER, scopes: DELEGATED_SCOPES })}`,
+        },
+      }),
+      new InvocationContext({
+        functionName: operation.name,
+        traceContext: { traceParent: `00-${TRACE}-${HOST_SPAN}-01` },
+        logHandler: () => undefined,
+      }),
+    );
+    await api.host.services.telemetry.flush();
+    const requestId = (response.headers as Record<string, string>)['request-id'];
+    const event = events().find((e) => e.data.baseData.properties.requestId === requestId);
+    expect(response.status).toBe(200);
+    expect(event?.tags).toMatchObject({ 'ai.operation.id': TRACE, 'ai.operation.parentId': HOST_SPAN });
+  });
+
+  it("the local host continues a caller's trace as the Functions host does, or starts one", async () => {
+    const callerSpan = 'b7ad6b7169203331';
+    const traced = await api.request('GET', '/beta/reports/office365ActivationCounts', {
+      headers: { traceparent: `00-${TRACE}-${callerSpan}-01` },
+    });
+    const untraced = await api.request('GET', '/beta/reports/office365ActivationCounts');
+    const again = await api.request('GET', '/beta/reports/office365ActivationCounts');
+    await api.host.services.telemetry.flush();
+    const tags = (response: { headers: Headers }) =>
+      events().find((e) => e.data.baseData.properties.requestId === response.headers.get('request-id'))?.tags ?? {};
+    expect(tags(traced)['ai.operation.id']).toBe(TRACE);
+    // The parent is the host's span for this invocation, a child of the caller's.
+    expect(tags(traced)['ai.operation.parentId']).toMatch(/^[0-9a-f]{16}$/);
+    expect(tags(traced)['ai.operation.parentId']).not.toBe(callerSpan);
+    expect(tags(untraced)['ai.operation.id']).toMatch(/^[0-9a-f]{32}$/);
+    expect(tags(untraced)['ai.operation.id']).not.toBe(tags(again)['ai.operation.id']);
   });
 });
 
@@ -123,6 +176,8 @@ describe('the sink', () => {
     sink.record(record);
     await sink.close();
     expect(received[0]?.authorization).toBe('Bearer identity-token');
+    // Without an invocation trace context, the request-id is the operation.
+    expect(received[0]?.envelopes[0]?.tags['ai.operation.id']).toBe('r1');
   });
 
   it('never fails the caller when ingestion is down: it warns once and drops', async () => {

@@ -1,14 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../../src/config';
+import {
+  CONFIG_VARIABLES,
+  ConfigError,
+  LOCAL_HOST_VARIABLES,
+  parseConfig,
+  parseLocalConfig,
+  shownValue,
+} from '../../src/config';
 import { CONTAINERS, CONTAINER_NAMES } from '../../src/store/containers';
 import definitions from '../../infra/containers.json';
 import { partitionKeyOf } from '../../src/store/entityStore';
 import { ITEM_ACTIVITY_STORE_INDEX_PATHS } from '../../src/store/itemActivityStore';
 import { COLLECTIONS } from '../../src/operations';
 
-function problems(env: Record<string, string>): string[] {
+function problems(
+  env: Record<string, string>,
+  parse: (env: Record<string, string>) => unknown = parseConfig,
+): string[] {
   try {
-    parseConfig(env);
+    parse(env);
   } catch (error) {
     if (error instanceof ConfigError) return [...error.problems];
     throw error;
@@ -69,6 +79,81 @@ describe('configuration', () => {
     expect(parseConfig({}).auth.issuer).toEqual({ kind: 'development', keysDirectory: '.dev-keys' });
     expect(problems({ AUTH_CLOCK_SKEW_SECONDS: '301' })[0]).toMatch(/^AUTH_CLOCK_SKEW_SECONDS/);
     expect(problems({ AUTH_ALLOWED_TENANTS: 'contoso' })[0]).toMatch(/^AUTH_ALLOWED_TENANTS/);
+  });
+});
+
+describe('messages', () => {
+  /** A bad value of every setting that has a form. */
+  const bad: Record<string, string> = {
+    COSMOS_ENDPOINT: 'localhost:8081',
+    COSMOS_DATABASE: 'a/b',
+    COSMOS_REQUEST_TIMEOUT_MS: '1e4',
+    MAX_REQUEST_BODY_BYTES: 'lots',
+    AZURE_CLIENT_ID: 'my-app',
+    APPLICATIONINSIGHTS_CONNECTION_STRING: 'IngestionEndpoint=https://x/',
+    APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD',
+    AUTH_AUDIENCE: ' , ',
+    AUTH_ALLOWED_TENANTS: 'contoso',
+    AUTH_JWKS_URI: 'keys.json',
+    AUTH_CLOCK_SKEW_SECONDS: '301',
+    AUTH_TOKEN_CACHE_SIZE: '-1',
+    DEV_TENANT_ID: 'contoso',
+    DEV_USER_ID: '42',
+    PORT: 'abc',
+    HOST: 'my host',
+    HTTPS: 'yes',
+    COSMOS_PORT: '99999',
+  };
+
+  it('covers every setting but the free-form ones', () => {
+    const freeForm = ['COSMOS_KEY', 'WEBSITE_INSTANCE_ID', 'WEBSITE_SITE_NAME', 'DEV_KEYS_DIR'];
+    expect([...CONFIG_VARIABLES, ...LOCAL_HOST_VARIABLES].filter((name) => !freeForm.includes(name)).sort()).toEqual(
+      Object.keys(bad).sort(),
+    );
+  });
+
+  it.each(Object.entries(bad))('%s: one line with the value given and what is allowed', (name, value) => {
+    const found = problems({ [name]: value }, parseLocalConfig);
+    expect(found).toHaveLength(1);
+    const prefix = `${name}: ${JSON.stringify(value)} is invalid; expected `;
+    expect(found[0]?.slice(0, prefix.length)).toBe(prefix);
+    expect(found[0]?.length).toBeGreaterThan(prefix.length + 5);
+    expect(found[0]).not.toMatch(/\n|Invalid input|received/);
+  });
+
+  it('lists every bad setting at once, including the local host ones', () => {
+    const found = problems({ PORT: '99999', HOST: 'a b', MAX_REQUEST_BODY_BYTES: '12' }, parseLocalConfig);
+    expect(found.map((p) => p.split(':')[0]).sort()).toEqual(['HOST', 'MAX_REQUEST_BODY_BYTES', 'PORT']);
+    expect(found.find((p) => p.startsWith('PORT'))).toBe(
+      'PORT: "99999" is invalid; expected a port number from 0 to 65535 (0: any free port)',
+    );
+  });
+
+  it('never repeats a key, and cuts long values short', () => {
+    expect(shownValue('COSMOS_KEY', 'c2VjcmV0LWtleQ==')).not.toContain('c2VjcmV0');
+    expect(shownValue('AUTH_AUDIENCE', 'x'.repeat(500)).length).toBeLessThan(90);
+  });
+
+  it('gives the local host its defaults; the Functions host reads none of its settings', () => {
+    expect(parseLocalConfig({}).local).toEqual({
+      port: 7071,
+      hostname: 'localhost',
+      https: false,
+      cosmosPort: 8081,
+      keysDirectory: '.dev-keys',
+    });
+    expect(parseLocalConfig({ PORT: '0', HOST: '0.0.0.0', HTTPS: 'true' }).local).toMatchObject({
+      port: 0,
+      hostname: '0.0.0.0',
+      https: true,
+    });
+    expect(Object.keys(bad).filter((name) => LOCAL_HOST_VARIABLES.includes(name))).toEqual([
+      'PORT',
+      'HOST',
+      'HTTPS',
+      'COSMOS_PORT',
+    ]);
+    expect(() => parseConfig({ PORT: 'abc' })).not.toThrow();
   });
 });
 

@@ -98,4 +98,26 @@ describe('pipeline', () => {
     expect(response.status).toBe(400);
     expect((response.headers as Record<string, string>)['client-request-id']).toBe('abc-123');
   });
+
+  it('logs one structured line per request at Information, the level the Functions host keeps by default', async () => {
+    const lines: { level: string; text: string }[] = [];
+    const handler = operationHandler(
+      operation(() => Promise.resolve({ status: 204 })),
+      () => Promise.resolve(services),
+    );
+    const response = await handler(
+      request(),
+      new InvocationContext({
+        functionName: 'probe',
+        logHandler: (level, ...args) => lines.push({ level, text: args.map(String).join(' ') }),
+      }),
+    );
+    expect(lines.map((line) => line.level)).toEqual(['information']);
+    expect(JSON.parse(lines[0]?.text ?? '')).toMatchObject({
+      operation: 'probe',
+      method: 'POST',
+      status: 204,
+      requestId: (response.headers as Record<string, string>)['request-id'],
+    });
+  });
 });
