@@ -8,7 +8,8 @@ import { createServices } from '../app';
 import { createAuthenticator } from '../auth/authentication';
 import { ConfigError, parseConfig } from '../config';
 import { Readiness, healthHandler, isHealthRequest } from '../http/health';
-import { operationHandler, type ServicesProvider, unmatchedHandler } from '../http/pipeline';
+import { routedOperationHandler, type ServicesProvider, unmatchedHandler } from '../http/pipeline';
+import { RouteTable } from '../http/routes';
 import type { Services } from '../http/operation';
 import { OPERATIONS, findOperation } from '../operations';
 import { createCosmosClient } from '../store/cosmos';
@@ -37,6 +38,9 @@ app.hook.appStart(() => {
   });
 });
 
+/** Every operation's routes, most specific first: what decides which operation a request is for. */
+const routes = new RouteTable(OPERATIONS);
+
 /** The handler of the operation named `name` in the operation table. */
 export function handlerFor(name: string): HttpHandler {
   const operation = findOperation(name);
@@ -46,7 +50,7 @@ export function handlerFor(name: string): HttpHandler {
       return Promise.resolve({ status: 500 });
     };
   }
-  return operationHandler(operation, functionsServices);
+  return routedOperationHandler(operation, routes, functionsServices);
 }
 
 /** The handler of the health function: readiness, without a token (see `http/health.ts`). */

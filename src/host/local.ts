@@ -141,6 +141,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     ...OPERATIONS.map((operation) => ({
       method: operation.method,
       route: operation.route,
+      ...(operation.aliases === undefined ? {} : { aliases: operation.aliases }),
       name: operation.name,
       handler: operationHandler(operation, provide),
     })),

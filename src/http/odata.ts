@@ -5,19 +5,27 @@ import type { JsonObject } from '../model/resource';
 import { odataTypeOf } from '../model/schemas';
 import type { StoredEntity } from '../store/entityStore';
 
+/** A key as OData writes it in a URL: a quoted literal (quotes doubled), percent-encoded. */
 function quoteKey(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
+  return `'${encodeURIComponent(value.replace(/'/g, "''"))}'`;
 }
 
 /**
- * The metadata path of a collection from its route template and parameter values, in OData's key syntax:
- * `beta/users/{userId}/analytics/activityStatistics` → `users('…')/analytics/activityStatistics`.
+ * The metadata path of a collection from its route template and parameter values, in OData's key syntax,
+ * as Graph writes it: `beta/users/{userId}/analytics/activityStatistics` → `users('…')/analytics/…`, and
+ * `me` as the signed-in user, `users('<oid>')`.
  */
-export function contextPath(routeTemplate: string, params: Readonly<Record<string, string>>): string {
+export function contextPath(
+  routeTemplate: string,
+  params: Readonly<Record<string, string>>,
+  signedInUser: string | undefined,
+): string {
   const output: string[] = [];
   for (const segment of routeTemplate.split('/').slice(1)) {
     const parameter = /^\{([A-Za-z][A-Za-z0-9_]*)\}$/.exec(segment)?.[1];
-    if (parameter === undefined) output.push(segment);
+    if (segment === 'me' && output.length === 0 && signedInUser !== undefined)
+      output.push(`users(${quoteKey(signedInUser)})`);
+    else if (parameter === undefined) output.push(segment);
     else output[output.length - 1] += `(${quoteKey(params[parameter] ?? '')})`;
   }
   return output.join('/');

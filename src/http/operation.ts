@@ -62,6 +62,11 @@ export interface Operation {
   readonly method: HttpMethod;
   /** The Azure Functions route template (the host's route prefix is empty). */
   readonly route: string;
+  /**
+   * Other URL forms of the same operation (a function's OData canonical form with `()`, its namespace-
+   * qualified form): the local host serves them, and in Azure the catch-all function runs the operation.
+   */
+  readonly aliases?: readonly string[];
   readonly hasBody: boolean;
   /** The `$` query options it honours; any other is a 400. */
   readonly queryOptions: readonly string[];

@@ -20,7 +20,7 @@ import { RequestBudget } from '../store/budget';
 import type { RequestRecord } from '../telemetry';
 import type { Operation, Services } from './operation';
 import { type Correlation, correlate, emptyResponse, errorResponse, jsonResponse, textResponse } from './responses';
-import { RouteTable } from './routes';
+import { type RouteMatch, RouteTable } from './routes';
 
 /** The operation name telemetry gives requests no operation serves. */
 const UNMATCHED_OPERATION = 'unmatchedRoute';
@@ -195,6 +195,30 @@ async function runOperation(
 /** The Azure Functions handler of one operation. */
 export function operationHandler(operation: Operation, services: ServicesProvider): HttpHandler {
   return (request, context) => runOperation(operation, services, request, request.params, context);
+}
+
+/**
+ * The handler of one operation's function under the Functions host, which does not order routes by
+ * specificity: it may offer `…/{id}` a request for `…/$count`. The route table decides, as on the local
+ * host; a request it cannot place (a URL it cannot decode) stays with the function the host chose.
+ */
+export function routedOperationHandler(
+  operation: Operation,
+  table: RouteTable<Operation>,
+  services: ServicesProvider,
+): HttpHandler {
+  return (request, context) => {
+    let match: RouteMatch<Operation> | undefined;
+    try {
+      match = table.match(request.method, new URL(request.url).pathname.slice(1));
+    } catch {
+      match = undefined;
+    }
+    if (match?.kind === 'found' && match.target !== operation) {
+      return runOperation(match.target, services, request, match.params, context);
+    }
+    return runOperation(operation, services, request, request.params, context);
+  };
 }
 
 /**

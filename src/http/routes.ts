@@ -91,6 +91,8 @@ export function compareSpecificity(a: CompiledRoute, b: CompiledRoute): number {
 export interface Routable {
   readonly method: string;
   readonly route: string;
+  /** Other templates of the same target (OData's canonical and namespace-qualified forms of a function). */
+  readonly aliases?: readonly string[];
 }
 
 export type RouteMatch<T extends Routable> =
@@ -104,7 +106,9 @@ export class RouteTable<T extends Routable> {
 
   constructor(targets: readonly T[]) {
     this.entries = targets
-      .map((target) => ({ target, route: compileRoute(target.route) }))
+      .flatMap((target) =>
+        [target.route, ...(target.aliases ?? [])].map((route) => ({ target, route: compileRoute(route) })),
+      )
       .sort((a, b) => compareSpecificity(a.route, b.route));
   }
 

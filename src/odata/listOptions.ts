@@ -127,6 +127,12 @@ export function parseListOptions(query: URLSearchParams, shape: QueryShape): Lis
   };
 }
 
+/** `$filter` alone, for a collection's `/$count`. */
+export function parseFilterOption(query: URLSearchParams, shape: QueryShape): FilterExpression | undefined {
+  const filter = single(query, '$filter');
+  return filter === undefined ? undefined : parseFilter(filter, shape.queryable);
+}
+
 /** `$select` alone, for a GET of one entity. */
 export function parseSelectOption(query: URLSearchParams, shape: QueryShape): readonly string[] | undefined {
   return parseSelect(single(query, '$select'), shape);

@@ -10,7 +10,7 @@ import type { Precondition, StoredEntity } from '../store/entityStore';
 import type { Access, Operation, OperationInput, OperationResult } from '../http/operation';
 import { contextPath, contextUrl, entityItem, entityRepresentation, etagOf, ifMatchAdmits } from '../http/odata';
 import { compileFilter } from '../odata/filter';
-import { LIST_OPTIONS, nextLink, parseListOptions, parseSelectOption } from '../odata/listOptions';
+import { LIST_OPTIONS, nextLink, parseFilterOption, parseListOptions, parseSelectOption } from '../odata/listOptions';
 import type { Access as AccessKind } from '../auth/permissions';
 
 export interface CollectionDeclaration {
@@ -31,7 +31,12 @@ function entityResult(
   entity: StoredEntity,
   options: { headers?: Record<string, string>; select?: readonly string[] | undefined } = {},
 ): OperationResult {
-  const context = contextUrl(input.url, contextPath(collection.route, input.params), options.select, true);
+  const context = contextUrl(
+    input.url,
+    contextPath(collection.route, input.params, input.principal.userId),
+    options.select,
+    true,
+  );
   return {
     status,
     body: entityRepresentation(context, entity, options.select),
@@ -119,7 +124,12 @@ export function listOperation(collection: CollectionDeclaration): Operation {
       return {
         status: 200,
         body: {
-          '@odata.context': contextUrl(input.url, contextPath(collection.route, input.params), options.select, false),
+          '@odata.context': contextUrl(
+            input.url,
+            contextPath(collection.route, input.params, input.principal.userId),
+            options.select,
+            false,
+          ),
           ...(count === undefined ? {} : { '@odata.count': count }),
           value: page.items.map((entity) => entityItem(entity, options.select)),
           ...(page.continuation === undefined ? {} : { '@odata.nextLink': nextLink(input.url, page.continuation) }),
@@ -133,6 +143,29 @@ export function listOperation(collection: CollectionDeclaration): Operation {
 function ifMatchOf(input: OperationInput): Precondition | undefined {
   const header = input.headers.get('if-match');
   return header === null ? undefined : (current) => ifMatchAdmits(header, current);
+}
+
+/**
+ * GET `{collection}/$count`: how many entities match `$filter`, as `text/plain`, as Graph answers it (the
+ * SDKs' `.count.get()`); the `ConsistencyLevel: eventual` header Graph clients send is accepted, and moot:
+ * the count is the database's own.
+ */
+export function countOperation(collection: CollectionDeclaration): Operation {
+  return {
+    name: `count${collection.name}`,
+    method: 'GET',
+    route: `${collection.route}/$count`,
+    hasBody: false,
+    queryOptions: ['$filter'],
+    access: (principal, params) => collection.access(principal, params, 'read'),
+    async handle(input) {
+      const { queryable } = collection.definition.query;
+      const expression = parseFilterOption(input.query, collection.definition.query);
+      const filter = expression === undefined ? undefined : compileFilter(expression, queryable);
+      const count = await input.services.stores[collection.container].count(input.scope, filter, input.budget);
+      return { status: 200, text: { contentType: 'text/plain; charset=utf-8', content: String(count) } };
+    },
+  };
 }
 
 /** DELETE one entity, honouring If-Match (204; 412 when stale, changing nothing). */
@@ -183,6 +216,7 @@ export function collectionOperations(collection: CollectionDeclaration): Operati
   return [
     createOperation(collection),
     listOperation(collection),
+    countOperation(collection),
     getOperation(collection),
     updateOperation(collection),
     deleteOperation(collection),

@@ -20,7 +20,10 @@ interface ReportColumn {
 
 interface ReportDeclaration {
   readonly name: string;
+  /** The route: `beta/reports/<name>` plus the function's parameters, if it has any. */
   readonly route: string;
+  /** OData's other forms of the call: with `()`, and namespace-qualified. */
+  readonly aliases: readonly string[];
   readonly container: ContainerName;
   readonly typeName: string;
   readonly columns: readonly ReportColumn[];
@@ -39,6 +42,11 @@ const PERIODS: Readonly<Record<string, string>> = { D7: '7', D30: '30', D90: '90
 const activationCounts: ReportDeclaration = {
   name: 'getOffice365ActivationCounts',
   route: 'beta/reports/getOffice365ActivationCounts',
+  aliases: [
+    'beta/reports/getOffice365ActivationCounts()',
+    'beta/reports/microsoft.graph.getOffice365ActivationCounts',
+    'beta/reports/microsoft.graph.getOffice365ActivationCounts()',
+  ],
   container: 'office365ActivationCounts',
   typeName: 'office365ActivationCounts',
   columns: columns([
@@ -57,6 +65,7 @@ const activationCounts: ReportDeclaration = {
 const activeUserCounts: ReportDeclaration = {
   name: 'getOffice365ActiveUserCounts',
   route: "beta/reports/getOffice365ActiveUserCounts(period='{period}')",
+  aliases: ["beta/reports/microsoft.graph.getOffice365ActiveUserCounts(period='{period}')"],
   container: 'office365ActiveUserCounts',
   typeName: 'office365ActiveUserCounts',
   columns: columns([
@@ -179,6 +188,7 @@ function reportOperation(report: ReportDeclaration): Operation {
     name: report.name,
     method: 'GET',
     route: report.route,
+    aliases: report.aliases,
     hasBody: false,
     queryOptions: ['$format'],
     access: (principal) => reportsAccess(principal, 'read'),

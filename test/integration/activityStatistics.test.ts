@@ -13,7 +13,9 @@ describe('owners', () => {
   it('me is users/{oid of the caller}, whatever the case of the GUID', async () => {
     const created = await api.request('POST', '/beta/me/analytics/activityStatistics', { body });
     expect(created.status).toBe(201);
-    expect(created.json?.['@odata.context']).toBe(`${api.url}/beta/$metadata#me/analytics/activityStatistics/$entity`);
+    expect(created.json?.['@odata.context']).toBe(
+      `${api.url}/beta/$metadata#users('${DEV_USER}')/analytics/activityStatistics/$entity`,
+    );
     const viaUsers = await api.request(
       'GET',
       `/beta/users/${DEV_USER.toUpperCase()}/analytics/activityStatistics/focus_2020-01-06_2020-01-10`,
