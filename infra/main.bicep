@@ -56,6 +56,9 @@ param authAudience string
 @description('Optional. Tenant ids allowed to call the API, comma-separated (empty: any tenant with a valid token).')
 param authAllowedTenants string = ''
 
+@description('Optional. Origins of browser apps allowed to call the API (CORS), comma-separated, e.g. https://app.contoso.com (empty: none).')
+param corsAllowedOrigins string = ''
+
 @description('Optional. Object id of a developer who gets data access to Cosmos DB and the host storage (empty: none).')
 param developerPrincipalId string = ''
 
@@ -162,6 +165,7 @@ module api 'modules/functionApp.bicep' = {
     applicationInsightsName: monitoring.outputs.applicationInsightsName
     applicationInsightsConnectionString: monitoring.outputs.connectionString
     maximumInstanceCount: maximumInstanceCount
+    allowedOrigins: empty(corsAllowedOrigins) ? [] : split(corsAllowedOrigins, ',')
     location: location
     tags: tags
     // The app's own settings: each name is one src/config.ts reads (a test checks both sides agree).
@@ -171,6 +175,7 @@ module api 'modules/functionApp.bicep' = {
       AZURE_CLIENT_ID: identity.outputs.clientId
       AUTH_AUDIENCE: authAudience
       AUTH_ALLOWED_TENANTS: authAllowedTenants
+      CORS_ALLOWED_ORIGINS: corsAllowedOrigins
     }
   }
 }

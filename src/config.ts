@@ -40,11 +40,16 @@ export interface TelemetrySettings {
   readonly identityClientId: string | undefined;
 }
 
+/** Browser apps allowed to call (CORS): exact origins, or any origin. */
+export type AllowedOrigins = { readonly any: true } | { readonly any: false; readonly origins: ReadonlySet<string> };
+
 export interface Config {
   /** Application Insights, when configured (Azure sets it). */
   readonly telemetry: TelemetrySettings | undefined;
   readonly cosmos: CosmosSettings;
   readonly maxBodyBytes: number;
+  /** Origins whose browser apps may call (none by default). */
+  readonly allowedOrigins: AllowedOrigins;
   /** True under the Functions host in Azure (App Service sets WEBSITE_SITE_NAME and WEBSITE_INSTANCE_ID). */
   readonly runningInAzure: boolean;
   readonly auth: AuthSettings;
@@ -125,6 +130,19 @@ const environment = z.object({
     z.array(z.string().min(1)).min(1, 'at least one audience, e.g. api://<client id>,<client id>').optional(),
   ),
   AUTH_ALLOWED_TENANTS: list.pipe(z.array(guid('tenant GUIDs separated by commas')).optional()),
+  CORS_ALLOWED_ORIGINS: list.pipe(
+    z
+      .array(
+        z
+          .string()
+          .regex(
+            /^(?:\*|https?:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?)$/,
+            "origins such as https://app.contoso.com,http://localhost:3000 (scheme, host and port only), or '*'",
+          ),
+      )
+      .refine((origins) => !origins.includes('*') || origins.length === 1, "'*' alone, or a list of origins")
+      .optional(),
+  ),
   AUTH_JWKS_URI: optionalText.pipe(
     httpUrl('https://login.microsoftonline.com/common/discovery/v2.0/keys').default(
       'https://login.microsoftonline.com/common/discovery/v2.0/keys',
@@ -202,6 +220,7 @@ export const AZURE_REQUIRED_SETTINGS = [
 /** Settings a deployed app reads when present. */
 export const AZURE_OPTIONAL_SETTINGS = [
   'AUTH_ALLOWED_TENANTS',
+  'CORS_ALLOWED_ORIGINS',
   'AUTH_JWKS_URI',
   'AUTH_CLOCK_SKEW_SECONDS',
   'AUTH_TOKEN_CACHE_SIZE',
@@ -288,6 +307,10 @@ function configOf(e: z.output<typeof environment>, env: Record<string, string | 
       requestTimeoutMs: e.COSMOS_REQUEST_TIMEOUT_MS,
     },
     maxBodyBytes: e.MAX_REQUEST_BODY_BYTES,
+    allowedOrigins:
+      e.CORS_ALLOWED_ORIGINS?.[0] === '*'
+        ? { any: true }
+        : { any: false, origins: new Set((e.CORS_ALLOWED_ORIGINS ?? []).map((origin) => origin.toLowerCase())) },
     runningInAzure,
     auth: {
       issuer:

@@ -49,6 +49,9 @@ param instanceMemoryMB int = 2048
 @maxValue(1000)
 param maximumInstanceCount int = 100
 
+@description('Optional. Origins of browser apps allowed to call (CORS): the platform answers their preflights; the app adds the headers it exposes.')
+param allowedOrigins array = []
+
 // Built-in role: Monitoring Metrics Publisher (telemetry to an Application Insights with local auth off).
 var monitoringMetricsPublisher = '3913510d-42f4-4e42-8a64-420c390055eb'
 
@@ -88,6 +91,9 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
       http20Enabled: true
+      cors: {
+        allowedOrigins: allowedOrigins
+      }
     }
     functionAppConfig: {
       deployment: {

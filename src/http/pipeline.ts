@@ -7,6 +7,7 @@ import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } fr
 import { authorize } from '../auth/permissions';
 import {
   BadRequestError,
+  ForbiddenError,
   MethodNotAllowedError,
   NotFoundError,
   PayloadTooLargeError,
@@ -19,6 +20,7 @@ import type { JsonObject } from '../model/resource';
 import { RequestBudget } from '../store/budget';
 import type { RequestRecord } from '../telemetry';
 import type { Operation, Services } from './operation';
+import { corsHeaders, isPreflight, preflightResponse } from './cors';
 import { type Correlation, correlate, emptyResponse, errorResponse, jsonResponse, textResponse } from './responses';
 import { type RouteMatch, RouteTable } from './routes';
 
@@ -179,6 +181,7 @@ async function runOperation(
   } catch (error) {
     response = failureResponse(correlation, context, error);
   }
+  if (shared !== undefined) response = withCors(response, shared, request);
   recordRequest(shared, context, {
     operation: operation.name,
     method: request.method,
@@ -190,6 +193,33 @@ async function runOperation(
     started,
   });
   return response;
+}
+
+/** A response with the CORS headers its request's origin gets. */
+function withCors(response: HttpResponseInit, services: Services, request: HttpRequest): HttpResponseInit {
+  const cors = corsHeaders(services.config.allowedOrigins, request);
+  if (Object.keys(cors).length === 0) return response;
+  return { ...response, headers: { ...(response.headers as Record<string, string>), ...cors } };
+}
+
+/** A CORS preflight: answered without a token; 403 for an origin or method that is not allowed. */
+async function preflight(
+  services: ServicesProvider,
+  request: HttpRequest,
+  correlation: Correlation,
+  context: InvocationContext,
+): Promise<HttpResponseInit> {
+  try {
+    const shared = await services();
+    const allowed = preflightResponse(shared.config.allowedOrigins, request);
+    if (allowed !== undefined) return emptyResponse(correlation, 204, allowed.headers as Record<string, string>);
+    return errorResponse(
+      correlation,
+      new ForbiddenError(`The origin '${(request.headers.get('origin') ?? '').slice(0, 100)}' may not call this API.`),
+    );
+  } catch (error) {
+    return failureResponse(correlation, context, error);
+  }
 }
 
 /** The Azure Functions handler of one operation. */
@@ -234,6 +264,7 @@ export function unmatchedHandler(operations: readonly Operation[], services: Ser
     const correlation = correlationOf(request);
     let response: HttpResponseInit;
     try {
+      if (isPreflight(request)) return await preflight(services, request, correlation, context);
       const pathname = new URL(request.url).pathname.slice(1);
       const match = table.match(request.method, pathname);
       if (match.kind === 'found') return await runOperation(match.target, services, request, match.params, context);
@@ -244,6 +275,7 @@ export function unmatchedHandler(operations: readonly Operation[], services: Ser
       response = failureResponse(correlation, context, error);
     }
     const shared = await services().catch(() => undefined);
+    if (shared !== undefined) response = withCors(response, shared, request);
     recordRequest(shared, context, {
       operation: UNMATCHED_OPERATION,
       method: request.method,

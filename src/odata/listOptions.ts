@@ -17,8 +17,11 @@ export interface OrderBy {
 }
 
 export interface ListOptions {
-  readonly top: number;
+  /** `$top`, when given: the page size. */
+  readonly top: number | undefined;
   readonly continuation: string | undefined;
+  /** The page size the `$skiptoken` was issued with (so later pages keep it without the client's Prefer). */
+  readonly tokenPageSize: number | undefined;
   readonly count: boolean;
   readonly select: readonly string[] | undefined;
   readonly orderBy: OrderBy | undefined;
@@ -44,8 +47,8 @@ function single(query: URLSearchParams, option: string): string | undefined {
   return values[0];
 }
 
-function parseTop(value: string | undefined): number {
-  if (value === undefined) return DEFAULT_PAGE_SIZE;
+function parseTop(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
   if (!/^\d{1,4}$/.test(value) || Number(value) < 1 || Number(value) > MAX_PAGE_SIZE) {
     throw optionError('$top', `'${value.slice(0, 20)}' is not a whole number from 1 to ${MAX_PAGE_SIZE}.`);
   }
@@ -91,12 +94,15 @@ function fingerprint(filter: string | undefined, orderBy: string | undefined): s
     .slice(0, 16);
 }
 
-export function encodeSkipToken(continuation: string, query: URLSearchParams): string {
-  const token = { c: continuation, h: fingerprint(single(query, '$filter'), single(query, '$orderby')) };
+export function encodeSkipToken(continuation: string, query: URLSearchParams, pageSize: number): string {
+  const token = { c: continuation, h: fingerprint(single(query, '$filter'), single(query, '$orderby')), n: pageSize };
   return Buffer.from(JSON.stringify(token)).toString('base64url');
 }
 
-function decodeSkipToken(value: string | undefined, query: URLSearchParams): string | undefined {
+function decodeSkipToken(
+  value: string | undefined,
+  query: URLSearchParams,
+): { continuation: string; pageSize: number | undefined } | undefined {
   if (value === undefined) return undefined;
   let token: unknown;
   try {
@@ -106,20 +112,24 @@ function decodeSkipToken(value: string | undefined, query: URLSearchParams): str
   }
   if (typeof token !== 'object' || token === null)
     throw optionError('$skiptoken', 'the token is not one this service issued.');
-  const { c, h } = token as { c?: unknown; h?: unknown };
-  if (typeof c !== 'string' || typeof h !== 'string')
+  const { c, h, n } = token as { c?: unknown; h?: unknown; n?: unknown };
+  if (typeof c !== 'string' || typeof h !== 'string') {
     throw optionError('$skiptoken', 'the token is not one this service issued.');
+  }
   if (h !== fingerprint(single(query, '$filter'), single(query, '$orderby'))) {
     throw optionError('$skiptoken', 'the token belongs to another $filter or $orderby.');
   }
-  return c;
+  const pageSize = typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= MAX_PAGE_SIZE ? n : undefined;
+  return { continuation: c, pageSize };
 }
 
 export function parseListOptions(query: URLSearchParams, shape: QueryShape): ListOptions {
   const filter = single(query, '$filter');
+  const token = decodeSkipToken(single(query, '$skiptoken'), query);
   return {
     top: parseTop(single(query, '$top')),
-    continuation: decodeSkipToken(single(query, '$skiptoken'), query),
+    continuation: token?.continuation,
+    tokenPageSize: token?.pageSize,
     count: parseCount(single(query, '$count')),
     select: parseSelect(single(query, '$select'), shape),
     orderBy: parseOrderBy(single(query, '$orderby'), shape),
@@ -138,10 +148,10 @@ export function parseSelectOption(query: URLSearchParams, shape: QueryShape): re
   return parseSelect(single(query, '$select'), shape);
 }
 
-/** The next page's link: the same options, with the new `$skiptoken`. */
-export function nextLink(url: URL, continuation: string): string {
+/** The next page's link: the same options, with the new `$skiptoken` (which keeps the page size). */
+export function nextLink(url: URL, continuation: string, pageSize: number): string {
   const params = [...url.searchParams.entries()].filter(([name]) => name.toLowerCase() !== '$skiptoken');
-  params.push(['$skiptoken', encodeSkipToken(continuation, url.searchParams)]);
+  params.push(['$skiptoken', encodeSkipToken(continuation, url.searchParams, pageSize)]);
   const query = params
     .map(([name, value]) => `${encodeURIComponent(name).replace(/^%24/, '$')}=${encodeURIComponent(value)}`)
     .join('&');

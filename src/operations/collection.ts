@@ -3,14 +3,22 @@
  * (route, container, owner scope and permission) and what it holds (its resource definition).
  */
 import type { Principal } from '../auth/principal';
-import { NotFoundError } from '../errors';
+import { BadRequestError, NotFoundError } from '../errors';
 import { type ResourceDefinition, applyPatch, parseCreate } from '../model/resource';
 import type { ContainerName } from '../store/containers';
 import type { Precondition, StoredEntity } from '../store/entityStore';
 import type { Access, Operation, OperationInput, OperationResult } from '../http/operation';
 import { contextPath, contextUrl, entityItem, entityRepresentation, etagOf, ifMatchAdmits } from '../http/odata';
 import { compileFilter } from '../odata/filter';
-import { LIST_OPTIONS, nextLink, parseFilterOption, parseListOptions, parseSelectOption } from '../odata/listOptions';
+import {
+  DEFAULT_PAGE_SIZE,
+  LIST_OPTIONS,
+  nextLink,
+  parseFilterOption,
+  parseListOptions,
+  parseSelectOption,
+} from '../odata/listOptions';
+import { parsePrefer } from '../http/prefer';
 import type { Access as AccessKind } from '../auth/permissions';
 
 export interface CollectionDeclaration {
@@ -59,7 +67,42 @@ async function readExisting(collection: CollectionDeclaration, input: OperationI
   return entity;
 }
 
-/** POST to the collection: an upsert keyed by the natural id (201 new with Location, 200 replaced). */
+/**
+ * `If-None-Match` on a create: `*` makes it create-only (Graph's and HTTP's meaning); any other value is
+ * refused, since a create has no version to compare with.
+ */
+function createOnly(input: OperationInput): boolean {
+  const header = input.headers.get('if-none-match');
+  if (header === null) return false;
+  if (header.trim() === '*') return true;
+  throw new BadRequestError("On a create, If-None-Match takes only '*' (create only when no entity has the id).", [
+    { code: 'invalidValue', target: 'If-None-Match', message: "Only '*' is supported here." },
+  ]);
+}
+
+/**
+ * The answer to a write: the entity (and `Preference-Applied: return=representation` when asked), or, with
+ * `Prefer: return=minimal`, 204 with its ETag (and Location) only.
+ */
+function writeResult(
+  collection: CollectionDeclaration,
+  input: OperationInput,
+  status: number,
+  entity: StoredEntity,
+  headers: Record<string, string> = {},
+): OperationResult {
+  const preferred = parsePrefer(input.headers).return;
+  if (preferred === 'minimal') {
+    return { status: 204, headers: { ETag: etagOf(entity), ...headers, 'Preference-Applied': 'return=minimal' } };
+  }
+  const applied = preferred === 'representation' ? { 'Preference-Applied': 'return=representation' } : {};
+  return entityResult(collection, input, status, entity, { headers: { ...headers, ...applied } });
+}
+
+/**
+ * POST to the collection: an upsert keyed by the natural id (201 new with Location, 200 replaced); with
+ * `If-None-Match: *`, create only (412 when the id exists, nothing changed).
+ */
 export function createOperation(collection: CollectionDeclaration): Operation {
   return {
     name: `create${collection.name}`,
@@ -69,11 +112,15 @@ export function createOperation(collection: CollectionDeclaration): Operation {
     queryOptions: [],
     access: (principal, params) => collection.access(principal, params, 'write'),
     async handle(input) {
+      const onlyIfNew = createOnly(input);
       const entity = parseCreate(collection.definition, input.body ?? {});
-      const result = await input.services.stores[collection.container].upsert(input.scope, entity, input.budget);
+      const store = input.services.stores[collection.container];
+      const result = onlyIfNew
+        ? { created: true, entity: await store.create(input.scope, entity, input.budget) }
+        : await store.upsert(input.scope, entity, input.budget);
       const location = `${input.url.origin}${input.url.pathname.replace(/\/$/, '')}/${encodeURIComponent(entity.id)}`;
-      return entityResult(collection, input, result.created ? 201 : 200, result.entity, {
-        headers: result.created ? { Location: location } : {},
+      return writeResult(collection, input, result.created ? 201 : 200, result.entity, {
+        ...(result.created ? { Location: location } : {}),
       });
     },
   };
@@ -107,6 +154,13 @@ export function listOperation(collection: CollectionDeclaration): Operation {
     async handle(input) {
       const { queryable } = collection.definition.query;
       const options = parseListOptions(input.query, collection.definition.query);
+      // $top, else the client's Prefer: odata.maxpagesize, else the size the $skiptoken was issued with.
+      const preferred = parsePrefer(input.headers).maxPageSize;
+      const pageSize = Math.min(
+        options.top ?? Infinity,
+        preferred ?? (options.top === undefined ? (options.tokenPageSize ?? DEFAULT_PAGE_SIZE) : Infinity),
+      );
+      const applied = preferred !== undefined && pageSize === preferred;
       const filter = options.filter === undefined ? undefined : compileFilter(options.filter, queryable);
       const ordering = options.orderBy === undefined ? undefined : queryable[options.orderBy.property];
       const store = input.services.stores[collection.container];
@@ -115,7 +169,7 @@ export function listOperation(collection: CollectionDeclaration): Operation {
         {
           filter,
           orderBy: { path: ordering?.path ?? 'c.id', descending: options.orderBy?.descending ?? false },
-          top: options.top,
+          top: pageSize,
           continuation: options.continuation,
         },
         input.budget,
@@ -132,8 +186,11 @@ export function listOperation(collection: CollectionDeclaration): Operation {
           ),
           ...(count === undefined ? {} : { '@odata.count': count }),
           value: page.items.map((entity) => entityItem(entity, options.select)),
-          ...(page.continuation === undefined ? {} : { '@odata.nextLink': nextLink(input.url, page.continuation) }),
+          ...(page.continuation === undefined
+            ? {}
+            : { '@odata.nextLink': nextLink(input.url, page.continuation, pageSize) }),
         },
+        ...(applied ? { headers: { 'Preference-Applied': `odata.maxpagesize=${pageSize}` } } : {}),
       };
     },
   };
@@ -206,7 +263,7 @@ export function updateOperation(collection: CollectionDeclaration): Operation {
         input.budget,
         ifMatchOf(input),
       );
-      return entityResult(collection, input, 200, updated);
+      return writeResult(collection, input, 200, updated);
     },
   };
 }

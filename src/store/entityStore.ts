@@ -271,6 +271,14 @@ export class EntityStore<D extends JsonObject = JsonObject> {
     return { created: written.created, entity: this.entityOf(written.document) };
   }
 
+  /** Creates the entity only if no entity has its id (`If-None-Match: *`): 412 otherwise, nothing changed. */
+  async create(scope: PartitionScope, entity: Entity<D>, budget: RequestBudget): Promise<StoredEntity<D>> {
+    const location = locationOf(scope);
+    const written = await this.tryWrite('create', location, this.documentOf(location, entity), budget);
+    if (written.raced !== undefined) throw new PreconditionFailedError(`An entity with the id '${entity.id}' exists.`);
+    return this.entityOf(written.document);
+  }
+
   /**
    * Read-modify-write of one entity: `change` makes the new entity from the current one (and may refuse
    * it); only the version read is replaced, so a concurrent writer's change is never lost. 404 when the

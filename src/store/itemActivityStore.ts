@@ -200,6 +200,14 @@ export class ItemActivityStore extends EntityStore {
     return { created: written.created, entity: this.entityOf(written.document) };
   }
 
+  /** A new contained activity only (`If-None-Match: *`): 412 when the collection holds any activity with the id. */
+  override async create(scope: PartitionScope, entity: Entity, budget: RequestBudget): Promise<StoredEntity> {
+    const location = locationOf(scope);
+    const written = await this.tryWrite('create', location, this.contentDocument(location, entity, undefined), budget);
+    if (written.raced !== undefined) throw new PreconditionFailedError(`An itemActivity '${entity.id}' exists here.`);
+    return this.entityOf(written.document);
+  }
+
   /** PATCH, through a reference too: the target's content changes, and every copy follows. */
   override async update(
     scope: PartitionScope,

@@ -94,6 +94,7 @@ describe('messages', () => {
     APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD',
     AUTH_AUDIENCE: ' , ',
     AUTH_ALLOWED_TENANTS: 'contoso',
+    CORS_ALLOWED_ORIGINS: 'https://app.contoso.com/path',
     AUTH_JWKS_URI: 'keys.json',
     AUTH_CLOCK_SKEW_SECONDS: '301',
     AUTH_TOKEN_CACHE_SIZE: '-1',

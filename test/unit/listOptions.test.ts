@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BadRequestError } from '../../src/errors';
 import { activityStatistics } from '../../src/model/activityStatistics';
-import { DEFAULT_PAGE_SIZE, encodeSkipToken, nextLink, parseListOptions } from '../../src/odata/listOptions';
+import { encodeSkipToken, nextLink, parseListOptions } from '../../src/odata/listOptions';
 
 const shape = activityStatistics.query;
 
@@ -22,8 +22,9 @@ function refusedOption(query: string): string | undefined {
 describe('list options', () => {
   it('has defaults', () => {
     expect(parse('')).toEqual({
-      top: DEFAULT_PAGE_SIZE,
+      top: undefined,
       continuation: undefined,
+      tokenPageSize: undefined,
       count: false,
       select: undefined,
       orderBy: undefined,
@@ -58,8 +59,11 @@ describe('list options', () => {
 
   it('takes a $skiptoken only with the $filter and $orderby it was made for', () => {
     const made = new URLSearchParams("$filter=activity eq 'Call'&$orderby=startDate");
-    const token = encodeSkipToken('cosmos-continuation', made);
-    expect(parse(`${made.toString()}&$skiptoken=${token}`).continuation).toBe('cosmos-continuation');
+    const token = encodeSkipToken('cosmos-continuation', made, 25);
+    expect(parse(`${made.toString()}&$skiptoken=${token}`)).toMatchObject({
+      continuation: 'cosmos-continuation',
+      tokenPageSize: 25,
+    });
     expect(refusedOption(`$filter=activity eq 'Chat'&$orderby=startDate&$skiptoken=${token}`)).toBe('$skiptoken');
     expect(refusedOption(`$filter=activity eq 'Call'&$skiptoken=${token}`)).toBe('$skiptoken');
   });
@@ -68,7 +72,7 @@ describe('list options', () => {
     const url = new URL(
       "https://api.example.net/beta/me/analytics/activityStatistics?$top=5&$filter=activity eq 'Call'&$skiptoken=old",
     );
-    const link = new URL(nextLink(url, 'next-continuation'));
+    const link = new URL(nextLink(url, 'next-continuation', 5));
     expect(link.pathname).toBe('/beta/me/analytics/activityStatistics');
     expect(link.searchParams.get('$top')).toBe('5');
     expect(link.searchParams.get('$filter')).toBe("activity eq 'Call'");
