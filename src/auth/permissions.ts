@@ -9,7 +9,9 @@ export type Access = 'read' | 'write';
 
 export type Requirement =
   | { readonly area: 'statistics'; readonly access: Access; readonly own: boolean }
-  | { readonly area: 'itemActivities' | 'reports'; readonly access: Access };
+  | { readonly area: 'itemActivities' | 'reports'; readonly access: Access }
+  /** Any valid token (a JSON batch: each of its requests is authorized on its own). */
+  | { readonly area: 'authenticated' };
 
 interface Grant {
   readonly scopes: readonly string[];
@@ -66,7 +68,7 @@ export const APPLICATION_ROLES: readonly string[] = [
   ]),
 ];
 
-function grantFor(requirement: Requirement): Grant {
+function grantFor(requirement: Exclude<Requirement, { area: 'authenticated' }>): Grant {
   if (requirement.area === 'statistics') {
     return GRANTS.statistics[requirement.own ? 'own' : 'others'][requirement.access];
   }
@@ -75,6 +77,7 @@ function grantFor(requirement: Requirement): Grant {
 
 /** Throws 403 unless the principal holds one of the permissions the requirement accepts. */
 export function authorize(principal: Principal, requirement: Requirement): void {
+  if (requirement.area === 'authenticated') return;
   const grant = grantFor(requirement);
   const allowed =
     grant.scopes.some((scope) => principal.scopes.has(scope)) || grant.roles.some((role) => principal.roles.has(role));

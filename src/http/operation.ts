@@ -2,6 +2,7 @@
  * What an operation declares: route, method, which query options it honours, whether it takes a body, what
  * permission and partition it needs, and the store call. The pipeline (`pipeline.ts`) does the rest.
  */
+import type { InvocationContext } from '@azure/functions';
 import type { Authenticator, Principal } from '../auth/principal';
 import type { Requirement } from '../auth/permissions';
 import type { Config } from '../config';
@@ -37,6 +38,8 @@ export interface OperationInput {
   readonly body: JsonObject | undefined;
   readonly url: URL;
   readonly services: Services;
+  /** The Functions invocation the request runs in (its log; JSON batching runs sub-requests in it). */
+  readonly invocation: InvocationContext;
   /** The request's deadline for store work, and its request-unit count. */
   readonly budget: RequestBudget;
 }

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { authorize } from '../auth/permissions';
+import type { Principal } from '../auth/principal';
 import {
   BadRequestError,
   ForbiddenError,
@@ -139,12 +140,17 @@ function recordRequest(
   context.info(JSON.stringify(complete));
 }
 
-async function runOperation(
+/**
+ * Runs one operation through the whole pipeline. `authenticated` is the principal of a JSON batch the
+ * request is part of: the batch authenticated once, and each of its requests is authorized on its own.
+ */
+export async function runOperation(
   operation: Operation,
   services: ServicesProvider,
   request: HttpRequest,
   routeParams: Readonly<Record<string, string>>,
   context: InvocationContext,
+  authenticated?: Principal,
 ): Promise<HttpResponseInit> {
   const started = performance.now();
   const correlation = correlationOf(request);
@@ -155,7 +161,7 @@ async function runOperation(
   try {
     shared = await services();
     budget = new RequestBudget(shared.config.cosmos.requestTimeoutMs);
-    const principal = await shared.authenticator.authenticate(request);
+    const principal = authenticated ?? (await shared.authenticator.authenticate(request));
     tenantId = principal.tenantId;
     const params = { ...routeParams };
     checkPathIds(params);
@@ -173,6 +179,7 @@ async function runOperation(
       body,
       url,
       services: shared,
+      invocation: context,
       budget,
     });
     if (result.text !== undefined) response = textResponse(correlation, result.status, result.text, result.headers);

@@ -9,6 +9,7 @@ import { activityStatistics } from '../model/activityStatistics';
 import { itemActivity } from '../model/itemActivity';
 import { office365ActivationCounts, office365ActiveUserCounts } from '../model/reportRows';
 import type { Access, Operation } from '../http/operation';
+import { batchOperation } from './batch';
 import { type CollectionDeclaration, collectionOperations } from './collection';
 import { referenceOperations } from './references';
 import { REPORT_OPERATIONS, reportsAccess } from './reports';
@@ -122,6 +123,8 @@ export const OPERATIONS: readonly Operation[] = [
   ...COLLECTIONS.flatMap(collectionOperations),
   ...referenceOperations(itemActivities),
   ...REPORT_OPERATIONS,
+  // The batch runs the other operations of this table (read when a batch arrives, not at import).
+  batchOperation(() => OPERATIONS),
 ];
 
 /** The name of the catch-all function that answers 404 and 405 in Graph's shape. */

@@ -5,6 +5,8 @@
  * only `https://` next links, as every deployed host has.
  */
 import {
+  BatchRequestContent,
+  BatchResponseContent,
   Client,
   type Context,
   GraphError,
@@ -168,5 +170,26 @@ describe('Microsoft Graph JavaScript client', () => {
       .get()) as string;
     expect(csv.split('\r\n')[0]).toBe('Report Refresh Date,Product Type,Windows,Mac,Android,iOS,Windows 10 Mobile');
     expect(csv.split('\r\n')).toHaveLength(24 + 2);
+  });
+
+  it("batches with the client's own BatchRequestContent and reads the answer with BatchResponseContent", async () => {
+    const create = new Request(`${api.url}/beta${rows}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ reportRefreshDate: '2022-02-02', productType: 'Batched by the client', windows: 3 }),
+    });
+    const count = new Request(`${api.url}/beta${rows}/$count`, { method: 'GET' });
+    const content = new BatchRequestContent([
+      { id: 'create', request: create },
+      { id: 'count', request: count, dependsOn: ['create'] },
+    ]);
+    const answer = (await client.api('/$batch').post(await content.getContent())) as ConstructorParameters<
+      typeof BatchResponseContent
+    >[0];
+    const responses = new BatchResponseContent(answer);
+    const created = responses.getResponseById('create');
+    expect(created.status).toBe(201);
+    expect(((await created.json()) as Item).productType).toBe('Batched by the client');
+    expect(responses.getResponseById('count').status).toBe(200);
   });
 });
