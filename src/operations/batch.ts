@@ -112,25 +112,27 @@ function headersOf(response: HttpResponseInit): Record<string, string> {
       headers[name] = value;
     });
   } else if (Array.isArray(init)) {
-    for (const [name, value] of init as [string, string][]) headers[name] = value;
+    for (const [name, value] of init) headers[name] = value;
   } else if (init !== undefined) {
     for (const [name, value] of Object.entries(init)) if (typeof value === 'string') headers[name] = value;
   }
   return headers;
 }
 
-/** A response as the batch answers it: JSON bodies as JSON, any other body base64-encoded (as Graph does). */
+/**
+ * A response as the batch answers it, as OData's JSON batch format says: a JSON body as JSON, a `text/*` body
+ * as a string, any other body as a base64url string.
+ */
 function batchResponseOf(id: string, response: HttpResponseInit): BatchResponse {
   const headers = headersOf(response);
   const status = response.status ?? 200;
   const body = response.body;
   if (body === undefined || body === null || body === '') return { id, status, headers };
-  const text = typeof body === 'string' ? body : undefined;
+  const text = typeof body === 'string' ? body : '';
   const contentType = Object.entries(headers).find(([name]) => name.toLowerCase() === 'content-type')?.[1] ?? '';
-  if (text !== undefined && contentType.includes('json')) {
-    return { id, status, headers, body: JSON.parse(text) as unknown };
-  }
-  return { id, status, headers, body: Buffer.from(text ?? '').toString('base64') };
+  if (contentType.includes('json')) return { id, status, headers, body: JSON.parse(text) as unknown };
+  if (contentType.startsWith('text/')) return { id, status, headers, body: text };
+  return { id, status, headers, body: Buffer.from(text).toString('base64url') };
 }
 
 export function batchOperation(operations: () => readonly Operation[]): Operation {
@@ -210,8 +212,10 @@ async function runOne(
     bytes = Buffer.from(request.body, 'base64');
   } else if (request.body !== undefined) {
     bytes = Buffer.from(JSON.stringify(request.body));
-    headers['content-type'] ??= 'application/json';
   }
+  // Graph asks for a Content-Type with every body; the Kiota SDK's batch helper sends none (and its JSON
+  // base64-encoded), so a body without one is taken as JSON.
+  if (bytes !== undefined) headers['content-type'] ??= 'application/json';
   const httpRequest = new HttpRequest({
     method: request.method,
     url: url.toString(),
