@@ -8,18 +8,13 @@ import { parseArgs } from 'node:util';
 import { HttpRequest } from '@azure/functions';
 import { generateDevelopmentKeys, developmentPolicy, issueDevelopmentToken } from '../src/auth/developmentIssuer';
 import { TokenAuthenticator } from '../src/auth/tokens';
+import { median } from './statistics';
 
 const { values } = parseArgs({
   options: { requests: { type: 'string', default: '2000' }, rounds: { type: 'string', default: '9' } },
 });
 const REQUESTS = Number(values.requests);
 const ROUNDS = Number(values.rounds);
-
-function median(samples: number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-}
 
 /** CPU and wall microseconds per authenticate() call over one round. */
 async function round(authenticator: TokenAuthenticator, request: HttpRequest): Promise<{ cpu: number; wall: number }> {

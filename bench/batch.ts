@@ -13,17 +13,12 @@ import { parseArgs } from 'node:util';
 import { issueDevelopmentToken, loadDevelopmentKeys } from '../src/auth/developmentIssuer';
 import { parseConfig } from '../src/config';
 import { startLocalHost } from '../src/host/local';
+import { median } from './statistics';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '15' } } });
 const ROUNDS = Number(values.rounds);
 const ROWS = 20;
 const TENANT = '8b6a4a39-4cd4-4d4b-9a57-0f7bd3d2a6e1';
-
-function median(samples: readonly number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-}
 
 async function main(): Promise<void> {
   const keysDirectory = join(mkdtempSync(join(tmpdir(), 'bench-keys-')), 'keys');

@@ -21,6 +21,7 @@ import { parseArgs } from 'node:util';
 import { issueDevelopmentToken, loadDevelopmentKeys } from '../src/auth/developmentIssuer';
 import { parseConfig } from '../src/config';
 import { type LocalHost, startLocalHost } from '../src/host/local';
+import { median } from './statistics';
 
 const { values } = parseArgs({
   options: {
@@ -44,12 +45,6 @@ const QUERIES: Readonly<Record<string, string>> = {
   '$count=true&$top=1': '/beta/reports/office365ActivationCounts?$count=true&$top=1',
   'report (CSV)': '/beta/reports/getOffice365ActivationCounts',
 };
-
-function median(samples: readonly number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-}
 
 function tenantId(n: number): string {
   return `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;

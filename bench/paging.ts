@@ -15,6 +15,7 @@ import { startLocalHost } from '../src/host/local';
 import { office365ActivationCounts } from '../src/model/reportRows';
 import { parseCreate } from '../src/model/resource';
 import { unboundedBudget } from '../src/store/budget';
+import { median } from './statistics';
 
 const { values } = parseArgs({
   options: { entities: { type: 'string', default: '5000' }, rounds: { type: 'string', default: '7' } },
@@ -23,12 +24,6 @@ const ENTITIES = Number(values.entities);
 const ROUNDS = Number(values.rounds);
 const TENANT = '8b6a4a39-4cd4-4d4b-9a57-0f7bd3d2a6e1';
 const PAGE = 50;
-
-function median(samples: number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-}
 
 async function main(): Promise<void> {
   const keysDirectory = join(mkdtempSync(join(tmpdir(), 'bench-keys-')), 'keys');

@@ -15,15 +15,16 @@ import {
   PageIterator,
   ResponseType,
 } from '@microsoft/microsoft-graph-client';
-import { generate } from 'selfsigned';
-import { Agent } from 'undici';
+import type { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DELEGATED_SCOPES } from '../../src/auth/permissions';
-import { DEV_TENANT, DEV_USER, type TestHost, startTestHost } from '../support/testHost';
+import { DEV_TENANT, DEV_USER, type TestHost } from '../support/testHost';
+import { type TlsTestHost, startTlsTestHost } from '../support/tlsHost';
 
 let api: TestHost;
 let client: Client;
 let trusting: Agent;
+let tls: TlsTestHost;
 
 /** Puts the bearer token on every request, whatever the host, and trusts the test host's certificate. */
 class BearerMiddleware implements Middleware {
@@ -62,13 +63,9 @@ async function graphError(call: () => Promise<unknown>): Promise<GraphError> {
 }
 
 beforeAll(async () => {
-  const certificate = await generate([{ name: 'commonName', value: '127.0.0.1' }], {
-    keySize: 2048,
-    algorithm: 'sha256',
-    extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
-  });
-  api = await startTestHost({}, { key: certificate.private, cert: certificate.cert });
-  trusting = new Agent({ connect: { ca: certificate.cert } });
+  tls = await startTlsTestHost();
+  api = tls.api;
+  trusting = tls.trusting;
   const token = await api.token({ tenantId: DEV_TENANT, userId: DEV_USER, scopes: DELEGATED_SCOPES });
   const auth = new BearerMiddleware(token, trusting);
   auth.setNext(new HTTPMessageHandler());
@@ -76,8 +73,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await api.close();
-  await trusting.close();
+  await tls.close();
 });
 
 describe('Microsoft Graph JavaScript client', () => {

@@ -39,15 +39,16 @@ import {
   type PageCollection,
   createGraphClientFactory,
 } from '@microsoft/msgraph-sdk-core';
-import { generate } from 'selfsigned';
-import { Agent } from 'undici';
+import type { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DELEGATED_SCOPES } from '../../src/auth/permissions.js';
-import { DEV_TENANT, DEV_USER, type TestHost, startTestHost } from '../support/testHost.js';
+import { DEV_TENANT, DEV_USER, type TestHost } from '../support/testHost.js';
+import { type TlsTestHost, startTlsTestHost } from '../support/tlsHost.js';
 
 let api: TestHost;
 let adapter: GraphBetaRequestAdapter;
 let trusting: Agent;
+let tls: TlsTestHost;
 
 const errors = { XXX: createODataErrorFromDiscriminatorValue };
 
@@ -72,13 +73,9 @@ function duration(value: string): Duration {
 }
 
 beforeAll(async () => {
-  const certificate = await generate([{ name: 'commonName', value: '127.0.0.1' }], {
-    keySize: 2048,
-    algorithm: 'sha256',
-    extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
-  });
-  api = await startTestHost({}, { key: certificate.private, cert: certificate.cert });
-  trusting = new Agent({ connect: { ca: certificate.cert } });
+  tls = await startTlsTestHost();
+  api = tls.api;
+  trusting = tls.trusting;
   const token = await api.token({ tenantId: DEV_TENANT, userId: DEV_USER, scopes: DELEGATED_SCOPES });
   const host = new URL(api.url).host;
   const authentication = new BaseBearerTokenAuthenticationProvider({
@@ -104,8 +101,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await api.close();
-  await trusting.close();
+  await tls.close();
 });
 
 function request(method: HttpMethod, template: string, query: Record<string, unknown> = {}): RequestInformation {

@@ -86,20 +86,7 @@ function parameterValue(env: Environment, name: string, at: Node): Value {
     const options = param.allowed.map((item) => evaluate({ ...env, locals: new Map() }, item));
     return { kind: 'oneOf', options, at };
   }
-  switch (param.type) {
-    case 'string':
-      return { kind: 'string', at };
-    case 'int':
-      return { kind: 'int', at };
-    case 'bool':
-      return { kind: 'bool', at };
-    case 'object':
-      return { kind: 'object', properties: new Map(), open: true, at };
-    case 'array':
-      return { kind: 'array', items: undefined, at };
-    default:
-      return anyAt(at);
-  }
+  return declaredTypeValue(param.type, at);
 }
 
 /** The value of a declared output type (`string`, …). */
