@@ -6,28 +6,16 @@
  *
  *   npm run bench:batch [-- --rounds 15]
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { issueDevelopmentToken, loadDevelopmentKeys } from '../src/auth/developmentIssuer';
-import { parseConfig } from '../src/config';
-import { startLocalHost } from '../src/host/local';
+import { startBenchHost } from './host';
 import { median } from './statistics';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '15' } } });
 const ROUNDS = Number(values.rounds);
 const ROWS = 20;
-const TENANT = '8b6a4a39-4cd4-4d4b-9a57-0f7bd3d2a6e1';
 
 async function main(): Promise<void> {
-  const keysDirectory = join(mkdtempSync(join(tmpdir(), 'bench-keys-')), 'keys');
-  const host = await startLocalHost({ config: parseConfig({ DEV_KEYS_DIR: keysDirectory }), log: () => undefined });
-  const token = await issueDevelopmentToken(await loadDevelopmentKeys(keysDirectory), {
-    tenantId: TENANT,
-    userId: '5d7f0c8e-2b1a-4c3e-9f6d-7a8b9c0d1e2f',
-    scopes: ['Reports.ReadWrite.All'],
-  });
+  const { host, token } = await startBenchHost(['Reports.ReadWrite.All']);
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   const rowsUrl = `${host.url}/beta/reports/office365ActivationCounts`;
   let serial = 0;

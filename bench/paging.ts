@@ -5,16 +5,11 @@
  *
  *   npm run bench:paging [-- --entities 5000 --rounds 7]
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { issueDevelopmentToken, loadDevelopmentKeys } from '../src/auth/developmentIssuer';
-import { parseConfig } from '../src/config';
-import { startLocalHost } from '../src/host/local';
 import { office365ActivationCounts } from '../src/model/reportRows';
 import { parseCreate } from '../src/model/resource';
 import { unboundedBudget } from '../src/store/budget';
+import { BENCH_TENANT, startBenchHost } from './host';
 import { median } from './statistics';
 
 const { values } = parseArgs({
@@ -22,17 +17,11 @@ const { values } = parseArgs({
 });
 const ENTITIES = Number(values.entities);
 const ROUNDS = Number(values.rounds);
-const TENANT = '8b6a4a39-4cd4-4d4b-9a57-0f7bd3d2a6e1';
+const TENANT = BENCH_TENANT;
 const PAGE = 50;
 
 async function main(): Promise<void> {
-  const keysDirectory = join(mkdtempSync(join(tmpdir(), 'bench-keys-')), 'keys');
-  const host = await startLocalHost({ config: parseConfig({ DEV_KEYS_DIR: keysDirectory }), log: () => undefined });
-  const token = await issueDevelopmentToken(await loadDevelopmentKeys(keysDirectory), {
-    tenantId: TENANT,
-    userId: '5d7f0c8e-2b1a-4c3e-9f6d-7a8b9c0d1e2f',
-    scopes: ['Reports.ReadWrite.All'],
-  });
+  const { host, token } = await startBenchHost(['Reports.ReadWrite.All']);
   const budget = unboundedBudget();
   const scope = { tenantId: TENANT, owner: 'reports' };
   const fillStart = performance.now();
