@@ -221,6 +221,14 @@ const extraHeaders = fc
         },
       ),
       accept: fc.constantFrom('application/json', 'text/html', '*/*'),
+      prefer: fc.constantFrom(
+        'return=minimal',
+        'return=representation',
+        'odata.maxpagesize=2',
+        'odata.maxpagesize=x',
+        'bogus',
+      ),
+      'if-none-match': fc.constantFrom('*', '"x"', 'W/"y"'),
     },
     { requiredKeys: ['content-type'] },
   )
@@ -318,8 +326,39 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.tuple(propertyName, propertyValue).map(([name, value]) => ({ kind: 'set' as const, name, value })),
 );
 
+/** A JSON batch of a few requests of the table (ids may repeat, dependencies may dangle or loop). */
+const batchBody = fc
+  .array(
+    fc.record({
+      id: fc.constantFrom('1', '2', '3', '4'),
+      target: operationPath,
+      method: fc.option(fc.constantFrom('GET', 'POST', 'PATCH', 'DELETE', 'PUT'), { freq: 4 }),
+      dependsOn: fc.option(fc.array(fc.constantFrom('1', '2', '3', '9'), { maxLength: 2 }), { freq: 3 }),
+    }),
+    { minLength: 0, maxLength: 5 },
+  )
+  .map((requests) => ({
+    raw: JSON.stringify({
+      requests: requests.map(({ id, target, method, dependsOn }) => {
+        const chosen = method ?? target.operation.method;
+        return {
+          id,
+          method: chosen,
+          url: target.path.replace(/^\/beta/, ''),
+          ...(chosen === 'POST' || chosen === 'PATCH' ? { body: validBody(target.path) } : {}),
+          ...(dependsOn === null ? {} : { dependsOn }),
+        };
+      }),
+    }),
+  }));
+
 /** A body: a mutated valid one (most often), random JSON, or bytes that are not a JSON object. */
 function bodyFor(path: string): fc.Arbitrary<{ raw: string | Buffer } | undefined> {
+  if (path.endsWith('/$batch'))
+    return fc.oneof(
+      { weight: 4, arbitrary: batchBody },
+      { weight: 1, arbitrary: fc.constant({ raw: '{"requests":"x"}' }) },
+    );
   const mutated = fc.array(mutation, { maxLength: 4 }).map((mutations) => {
     const body: Record<string, unknown> = validBody(path);
     for (const change of mutations) {
@@ -434,6 +473,12 @@ function expectWellFormed(fuzz: FuzzRequest, response: TestResponse): void {
     );
     if (response.status === 401) expect(response.headers.get('www-authenticate'), where).toMatch(/^Bearer/);
     if (response.status === 405) expect(response.headers.get('allow'), where).toBeTruthy();
+  } else if (Array.isArray(response.json?.responses)) {
+    // A batch answers 200 whatever its requests answered: each of them must be well formed too.
+    for (const sub of response.json.responses as { status: number; body?: { error?: { code?: unknown } } }[]) {
+      expect(sub.status, `${where}: a batched request`).toBeLessThan(500);
+      if (sub.status >= 400) expect(typeof sub.body?.error?.code, `${where}: a batched error`).toBe('string');
+    }
   } else if (response.json !== undefined) {
     const bodies = Array.isArray(response.json.value)
       ? (response.json.value as Record<string, unknown>[])
