@@ -13,7 +13,7 @@ export type Requirement =
   /** Any valid token (a JSON batch: each of its requests is authorized on its own). */
   | { readonly area: 'authenticated' };
 
-interface Grant {
+export interface Grant {
   readonly scopes: readonly string[];
   readonly roles: readonly string[];
 }
@@ -68,7 +68,9 @@ export const APPLICATION_ROLES: readonly string[] = [
   ]),
 ];
 
-function grantFor(requirement: Exclude<Requirement, { area: 'authenticated' }>): Grant {
+/** The scopes and roles a requirement accepts (any one of them); none named for any valid token. */
+export function grantFor(requirement: Requirement): Grant {
+  if (requirement.area === 'authenticated') return { scopes: [], roles: [] };
   if (requirement.area === 'statistics') {
     return GRANTS.statistics[requirement.own ? 'own' : 'others'][requirement.access];
   }

@@ -45,6 +45,7 @@ async function main(): Promise<void> {
   }
   const database = config.cosmos.endpoint ?? 'embedded in-memory Cosmos DB';
   console.log(`graph-analytics-api listening on ${host.url}/beta (database: ${database})`);
+  console.log(`described (no token needed) at ${host.url}/beta/$metadata and ${host.url}/beta/openapi.json`);
   if (certificate !== undefined) {
     console.log(
       `https certificate: ${certificate.certFile} (trust it, e.g. NODE_EXTRA_CA_CERTS=${certificate.certFile})`,

@@ -59,7 +59,7 @@ export interface Access {
   readonly scope: PartitionScope;
 }
 
-export interface Operation {
+interface OperationShape {
   /** The operation id, also the Azure Function's name. */
   readonly name: string;
   readonly method: HttpMethod;
@@ -73,7 +73,26 @@ export interface Operation {
   readonly hasBody: boolean;
   /** The `$` query options it honours; any other is a 400. */
   readonly queryOptions: readonly string[];
+}
+
+/** An operation on a tenant's data: the caller is authenticated and authorized before it runs. */
+export interface AuthenticatedOperation extends OperationShape {
+  readonly anonymous?: false;
   /** May throw 400 (e.g. `me` with an app-only token). */
   access(principal: Principal, params: Readonly<Record<string, string>>): Access;
   handle(input: OperationInput): Promise<OperationResult>;
 }
+
+/** What an anonymous operation gets: no principal and no partition, so it cannot reach a tenant's data. */
+export type AnonymousInput = Omit<OperationInput, 'principal' | 'scope'>;
+
+/**
+ * An operation served without a token, as Graph serves its own (`$metadata`): no authentication, no
+ * permission and no tenant. Only documents about the service itself are such operations.
+ */
+export interface AnonymousOperation extends OperationShape {
+  readonly anonymous: true;
+  handle(input: AnonymousInput): Promise<OperationResult>;
+}
+
+export type Operation = AuthenticatedOperation | AnonymousOperation;

@@ -20,7 +20,7 @@ import { ENTITY_ID_RULE, isEntityId } from '../model/edm';
 import type { JsonObject } from '../model/resource';
 import { RequestBudget } from '../store/budget';
 import type { RequestRecord } from '../telemetry';
-import type { Operation, Services } from './operation';
+import type { AnonymousInput, Operation, OperationInput, OperationResult, Services } from './operation';
 import { corsHeaders, isPreflight, preflightResponse } from './cors';
 import { type Correlation, correlate, emptyResponse, errorResponse, jsonResponse, textResponse } from './responses';
 import { type RouteMatch, RouteTable } from './routes';
@@ -140,6 +140,15 @@ function recordRequest(
   context.info(JSON.stringify(complete));
 }
 
+/** The authenticated caller of an operation on a tenant's data: who it is and which partition it reaches. */
+type Caller = Pick<OperationInput, 'principal' | 'scope'>;
+
+function handle(operation: Operation, input: AnonymousInput, caller: Caller | undefined): Promise<OperationResult> {
+  if (operation.anonymous === true) return operation.handle(input);
+  if (caller === undefined) throw new Error(`The operation '${operation.name}' ran without an authenticated caller.`);
+  return operation.handle({ ...input, ...caller });
+}
+
 /**
  * Runs one operation through the whole pipeline. `authenticated` is the principal of a JSON batch the
  * request is part of: the batch authenticated once, and each of its requests is authorized on its own.
@@ -161,27 +170,36 @@ export async function runOperation(
   try {
     shared = await services();
     budget = new RequestBudget(shared.config.cosmos.requestTimeoutMs);
-    const principal = authenticated ?? (await shared.authenticator.authenticate(request));
-    tenantId = principal.tenantId;
     const params = { ...routeParams };
-    checkPathIds(params);
-    const access = operation.access(principal, params);
-    authorize(principal, access.requirement);
+    // Only an anonymous operation (a document about the service itself) skips the token, permission and tenant.
+    let caller: Caller | undefined;
+    if (operation.anonymous !== true) {
+      const principal = authenticated ?? (await shared.authenticator.authenticate(request));
+      tenantId = principal.tenantId;
+      checkPathIds(params);
+      const access = operation.access(principal, params);
+      authorize(principal, access.requirement);
+      caller = { principal, scope: access.scope };
+    } else {
+      checkPathIds(params);
+    }
     const url = new URL(request.url);
     checkQueryOptions(url.searchParams, operation.queryOptions);
     const body = operation.hasBody ? await readJsonObject(request, shared.config.maxBodyBytes) : undefined;
-    const result = await operation.handle({
-      principal,
-      scope: access.scope,
-      params,
-      query: url.searchParams,
-      headers: request.headers,
-      body,
-      url,
-      services: shared,
-      invocation: context,
-      budget,
-    });
+    const result = await handle(
+      operation,
+      {
+        params,
+        query: url.searchParams,
+        headers: request.headers,
+        body,
+        url,
+        services: shared,
+        invocation: context,
+        budget,
+      },
+      caller,
+    );
     if (result.text !== undefined) response = textResponse(correlation, result.status, result.text, result.headers);
     else if (result.body === undefined) response = emptyResponse(correlation, result.status, result.headers);
     else response = jsonResponse(correlation, result.status, result.body, result.headers);

@@ -66,9 +66,35 @@ export function isEdmDuration(value: string): boolean {
   return days !== undefined || hasTimePart;
 }
 
-export const edmDate = formatted('Edm.Date', isEdmDate);
-export const edmDateTimeOffset = formatted('Edm.DateTimeOffset', isEdmDateTimeOffset);
-export const edmDuration = formatted('Edm.Duration', isEdmDuration);
+/*
+ * The same rules as regular expressions, for the service's OpenAPI document (a JSON Schema `pattern` is an
+ * ECMA-262 regular expression). They carry the calendar too (month lengths, leap years), so a JSON Schema
+ * validator accepts exactly what the functions above accept; a unit test compares the two on many values.
+ */
+const MONTH_DAY =
+  '(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|02-(?:0[1-9]|1\\d|2[0-8]))';
+/** Years divisible by 4 but not by 100, or by 400 (0000 is no year: Edm.Date starts at 0001). */
+const LEAP_YEAR = '(?:\\d{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)';
+const CALENDAR_DAY = `(?:(?!0000)\\d{4}-${MONTH_DAY}|${LEAP_YEAR}-02-29)`;
+export const EDM_DATE_PATTERN = `^${CALENDAR_DAY}$`;
+export const EDM_DATE_TIME_OFFSET_PATTERN = `^${CALENDAR_DAY}[Tt](?:[01]\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d(?:\\.\\d{1,12})?)?(?:[Zz]|[+-](?:0\\d|1[0-4]):[0-5]\\d)$`;
+export const EDM_DURATION_PATTERN = '^-?P(?!$)(?:\\d+D)?(?:T(?=\\d)(?:\\d+H)?(?:\\d+M)?(?:\\d+(?:\\.\\d+)?S)?)?$';
+
+export const edmDate = formatted('Edm.Date', isEdmDate).meta({
+  format: 'date',
+  pattern: EDM_DATE_PATTERN,
+  description: 'Edm.Date: YYYY-MM-DD, a real calendar day.',
+});
+export const edmDateTimeOffset = formatted('Edm.DateTimeOffset', isEdmDateTimeOffset).meta({
+  format: 'date-time',
+  pattern: EDM_DATE_TIME_OFFSET_PATTERN,
+  description: 'Edm.DateTimeOffset: ISO 8601 date and time with Z or an offset; seconds and fraction optional.',
+});
+export const edmDuration = formatted('Edm.Duration', isEdmDuration).meta({
+  format: 'duration',
+  pattern: EDM_DURATION_PATTERN,
+  description: 'Edm.Duration: an ISO 8601 day-time duration, [-]P[nD][T[nH][nM][n[.n]S]], at least one part.',
+});
 
 /** Edm.String with a length bound (Graph does not state one; an unbounded string is a cost, not a feature). */
 export function edmString(maxLength = 1024) {
@@ -123,6 +149,20 @@ export function isEntityId(value: string): boolean {
   );
 }
 
-export const entityId = z.string({ error: (issue) => literalMessage(issue.input, 'Edm.String') }).refine(isEntityId, {
-  error: ENTITY_ID_RULE,
-});
+/**
+ * `isEntityId` as a JSON Schema pattern (evaluated with the `u` flag, as JSON Schema validators do, so a lone
+ * surrogate is one code point of the excluded range). The length bound is left to `minLength`/`maxLength`,
+ * which count code points where the service counts UTF-16 units: the description says so.
+ */
+export const ENTITY_ID_PATTERN =
+  '^(?!\\$)(?!\\.{1,2}$)(?!\\s)[^/\\\\?#\\u0000-\\u001f\\u007f-\\u009f\\ud800-\\udfff]*(?<!\\s)$';
+
+export const entityId = z
+  .string({ error: (issue) => literalMessage(issue.input, 'Edm.String') })
+  .refine(isEntityId, { error: ENTITY_ID_RULE })
+  .meta({
+    pattern: ENTITY_ID_PATTERN,
+    minLength: 1,
+    maxLength: 255,
+    description: `${ENTITY_ID_RULE} The 255 are UTF-16 code units (a character outside the Basic Multilingual Plane counts two).`,
+  });

@@ -31,6 +31,17 @@ export interface PropertyDeclaration {
   readonly service?: ServiceRestriction;
 }
 
+/** A navigation property: a link from an entity to another entity or to a collection of them. */
+export interface NavigationDeclaration {
+  /** The target entity type's name. */
+  readonly type: string;
+  readonly collection: boolean;
+  /** Graph's `ContainsTarget`: the targets live inside the source (their URLs go through it). */
+  readonly containsTarget: boolean;
+  /** Declared by this service, not by Graph (the report rows' collections under `reports`). */
+  readonly serviceOnly?: boolean;
+}
+
 export interface StructuredTypeDeclaration {
   readonly kind: 'entity' | 'complex';
   readonly name: string;
@@ -39,6 +50,18 @@ export interface StructuredTypeDeclaration {
   readonly open?: boolean;
   /** Its own properties, not the inherited ones. */
   readonly properties: Readonly<Record<string, PropertyDeclaration>>;
+  /** Its own navigation properties: only those of the URL paths this service serves. */
+  readonly navigation?: Readonly<Record<string, NavigationDeclaration>>;
+  /**
+   * A type that is only a step of the service's URL paths (`users/{id}/analytics/…`): it declares its key and
+   * the navigation properties those paths take, not Graph's other properties, which the service never returns.
+   */
+  readonly pathOnly?: boolean;
+  /**
+   * The properties and navigation properties of Graph's definition (the vendored subset) that this
+   * declaration leaves out, each because its type is one the service never serves; the README lists them.
+   */
+  readonly omitted?: readonly string[];
 }
 
 export interface EnumTypeDeclaration {
@@ -65,6 +88,28 @@ export const DEFAULT_MAX_STRING = 1024;
 const string = (service: ServiceRestriction = {}) =>
   nullable('Edm.String', { maxLength: DEFAULT_MAX_STRING, ...service });
 const count = nullable('Edm.Int64', { minimum: 0 });
+
+const navigation = (type: string, collection: boolean, containsTarget: boolean): NavigationDeclaration => ({
+  type,
+  collection,
+  containsTarget,
+});
+
+/** An entity type on the service's paths only: its navigation properties, Graph's base type and flags. */
+function pathStep(
+  name: string,
+  baseType: string,
+  links: Record<string, NavigationDeclaration>,
+  flags: {
+    abstract?: boolean;
+    open?: boolean;
+    properties?: Record<string, PropertyDeclaration>;
+    omitted?: string[];
+  } = {},
+): StructuredTypeDeclaration {
+  const { properties = {}, ...rest } = flags;
+  return { kind: 'entity', name, baseType, properties, navigation: links, pathOnly: true, ...rest };
+}
 
 function complex(
   name: string,
@@ -136,6 +181,8 @@ const DECLARATIONS: readonly TypeDeclaration[] = [
       activityDateTime: nullable('Edm.DateTimeOffset'),
       actor: nullable('identitySet'),
     },
+    // Its drive item is not one of the service's paths.
+    omitted: ['driveItem'],
   },
   {
     kind: 'entity',
@@ -168,6 +215,77 @@ const DECLARATIONS: readonly TypeDeclaration[] = [
       yammer: count,
     },
   },
+  // The types of the service's URL paths, from the service root to the stored collections. Those in Graph's
+  // subset (userAnalytics, itemActivityOLD, itemActivityStat, reportRoot) are compared with it; the others
+  // (user, group, drive, …) carry Graph's base type, Abstract and OpenType as its beta metadata has them.
+  pathStep('directoryObject', 'entity', {}, { open: true }),
+  pathStep(
+    'user',
+    'directoryObject',
+    { analytics: navigation('userAnalytics', false, true), joinedGroups: navigation('group', true, false) },
+    { open: true },
+  ),
+  pathStep(
+    'userAnalytics',
+    'entity',
+    { activityStatistics: navigation('activityStatistics', true, true) },
+    { omitted: ['settings'] },
+  ),
+  pathStep('invitation', 'entity', { invitedUser: navigation('user', false, false) }),
+  pathStep('group', 'directoryObject', { drive: navigation('drive', false, true) }, { open: true }),
+  pathStep('baseItem', 'entity', {}, { abstract: true }),
+  pathStep('drive', 'baseItem', { activities: navigation('itemActivityOLD', true, true) }),
+  pathStep(
+    'itemActivityOLD',
+    'entity',
+    { driveItem: navigation('driveItem', false, true) },
+    { properties: { actor: nullable('identitySet') }, omitted: ['action', 'times', 'listItem'] },
+  ),
+  pathStep('driveItem', 'baseItem', { analytics: navigation('itemAnalytics', false, false) }, { open: true }),
+  pathStep(
+    'itemAnalytics',
+    'entity',
+    { itemActivityStats: navigation('itemActivityStat', true, true) },
+    { open: true },
+  ),
+  pathStep(
+    'itemActivityStat',
+    'entity',
+    { activities: navigation('itemActivity', true, false) },
+    {
+      open: true,
+      properties: {
+        endDateTime: nullable('Edm.DateTimeOffset'),
+        isTrending: nullable('Edm.Boolean'),
+        startDateTime: nullable('Edm.DateTimeOffset'),
+      },
+      omitted: ['access', 'create', 'delete', 'edit', 'incompleteData', 'move'],
+    },
+  ),
+  pathStep(
+    'reportRoot',
+    'entity',
+    {
+      office365ActivationCounts: { ...navigation('office365ActivationCounts', true, true), serviceOnly: true },
+      office365ActiveUserCounts: { ...navigation('office365ActiveUserCounts', true, true), serviceOnly: true },
+    },
+    {
+      omitted: [
+        'applicationSignInDetailedSummary',
+        'authenticationMethods',
+        'credentialUserRegistrationDetails',
+        'userCredentialUsageDetails',
+        'dailyPrintUsageByPrinter',
+        'dailyPrintUsageByUser',
+        'dailyPrintUsageSummariesByPrinter',
+        'dailyPrintUsageSummariesByUser',
+        'monthlyPrintUsageByPrinter',
+        'monthlyPrintUsageByUser',
+        'monthlyPrintUsageSummariesByPrinter',
+        'monthlyPrintUsageSummariesByUser',
+      ],
+    },
+  ),
   complex('accessAction'),
   complex('detailsInfo'),
   complex('identity', { displayName: string(), id: string() }),
@@ -287,4 +405,11 @@ export function typeAndSubtypes(name: string): string[] {
   return [...GRAPH_TYPES.values()]
     .filter((type) => type.kind !== 'enum' && derivesFrom(type.name, name))
     .map((t) => t.name);
+}
+
+/** Every navigation property of an entity type, inherited ones first. */
+export function allNavigation(name: string): Readonly<Record<string, NavigationDeclaration>> {
+  const type = structuredType(name);
+  const inherited = type.baseType === undefined ? {} : allNavigation(type.baseType);
+  return { ...inherited, ...type.navigation };
 }

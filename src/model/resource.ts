@@ -14,7 +14,7 @@ import { invalidBody, issuesToDetails } from './validation';
 export type { JsonObject } from './schemas';
 
 /** Annotations the server computes: a client may echo them back (e.g. a GET body re-posted); they are ignored. */
-const COMPUTED_ANNOTATIONS = new Set([
+export const COMPUTED_ANNOTATIONS: ReadonlySet<string> = new Set([
   '@odata.context',
   '@odata.etag',
   '@odata.id',

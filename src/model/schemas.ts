@@ -34,8 +34,8 @@ export function typeNameOf(value: unknown): string | undefined {
   return ODATA_TYPE.exec(value)?.[1];
 }
 
-const DYNAMIC_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
-const PROPERTY_ANNOTATION = /^[A-Za-z_][A-Za-z0-9_]{0,127}@odata\.[A-Za-z][A-Za-z0-9]{0,63}$/;
+export const DYNAMIC_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
+export const PROPERTY_ANNOTATION = /^[A-Za-z_][A-Za-z0-9_]{0,127}@odata\.[A-Za-z][A-Za-z0-9]{0,63}$/;
 
 /** Whether a name can be a dynamic property of an open type (or an annotation of one). */
 export function isDynamicPropertyName(name: string): boolean {
@@ -151,7 +151,7 @@ export function valueSchema(property: PropertyDeclaration): z.ZodType {
 const concreteSchemas = new Map<string, z.ZodType<JsonObject>>();
 
 /** The object schema of one concrete complex type: all its properties (inherited too), each optional. */
-function concreteComplexSchema(name: string): z.ZodType<JsonObject> {
+export function concreteComplexSchema(name: string): z.ZodType<JsonObject> {
   const cached = concreteSchemas.get(name);
   if (cached !== undefined) return cached;
   const shape: Record<string, z.ZodType> = { '@odata.type': z.string().optional() };
@@ -164,6 +164,12 @@ function concreteComplexSchema(name: string): z.ZodType<JsonObject> {
 }
 
 const dispatchers = new Map<string, z.ZodType<JsonObject>>();
+
+/**
+ * The declared complex type of each `complexSchema`: its dispatch (a transform) has no JSON Schema of its own,
+ * so the OpenAPI document describes it by the declared type and its subtypes (`metadata/openapi.ts`).
+ */
+export const complexTypeRegistry = z.registry<{ readonly typeName: string }>();
 
 /**
  * A value of the complex type `declared`: an object whose optional `@odata.type` names `declared` or one of
@@ -211,6 +217,7 @@ export function complexSchema(declared: string): z.ZodType<JsonObject> {
     return odataType === undefined ? parsed.data : { ...parsed.data, '@odata.type': odataTypeOf(actual) };
   });
   dispatchers.set(declared, schema);
+  complexTypeRegistry.add(schema, { typeName: declared });
   return schema;
 }
 

@@ -11,6 +11,7 @@ import { office365ActivationCounts, office365ActiveUserCounts } from '../model/r
 import type { Access, Operation } from '../http/operation';
 import { batchOperation } from './batch';
 import { type CollectionDeclaration, collectionOperations } from './collection';
+import { documentOperations } from './documents';
 import { referenceOperations } from './references';
 import { REPORT_OPERATIONS, reportsAccess } from './reports';
 
@@ -125,6 +126,7 @@ export const OPERATIONS: readonly Operation[] = [
   ...REPORT_OPERATIONS,
   // The batch runs the other operations of this table (read when a batch arrives, not at import).
   batchOperation(() => OPERATIONS),
+  ...documentOperations(() => OPERATIONS, COLLECTIONS),
 ];
 
 /** The name of the catch-all function that answers 404 and 405 in Graph's shape. */

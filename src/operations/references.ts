@@ -10,7 +10,8 @@ import { isEntityId } from '../model/edm';
 import { parseBody } from '../model/validation';
 import type { CollectionDeclaration } from './collection';
 
-const referenceBody = z.strictObject({
+/** The body of `POST …/$ref`: the URL of an existing itemActivity. */
+export const referenceBody = z.strictObject({
   '@odata.id': z.string({ error: "'@odata.id' is the URL of an itemActivity." }).min(1).max(4096),
 });
 

@@ -39,6 +39,9 @@ const columns = (pairs: [string, string][]): ReportColumn[] =>
 /** Graph's period parameter and the day count its rows carry. */
 const PERIODS: Readonly<Record<string, string>> = { D7: '7', D30: '30', D90: '90', D180: '180' };
 
+/** The values of the `period` parameter. */
+export const PERIOD_PARAMETERS: readonly string[] = Object.keys(PERIODS);
+
 const activationCounts: ReportDeclaration = {
   name: 'getOffice365ActivationCounts',
   route: 'beta/reports/getOffice365ActivationCounts',

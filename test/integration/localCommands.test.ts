@@ -33,6 +33,12 @@ describe('the start entry (npm start, npm run dev)', () => {
     expect(pattern.exec(printed[1] ?? '')?.slice(1, 3)).toEqual(['/beta/reports/office365ActivationCounts', '401']);
     expect(pattern.exec(printed[1] ?? '')?.[4]).toBe(refused.headers.get('request-id'));
   });
+
+  it('links, in its banner, the two documents that describe the API, which answer without a token', async () => {
+    const links = /described \(no token needed\) at (\S+) and (\S+)$/m.exec(host.stdout());
+    expect(links?.slice(1)).toEqual([`${host.url}/beta/$metadata`, `${host.url}/beta/openapi.json`]);
+    for (const link of links?.slice(1) ?? []) expect((await fetch(link)).status, link).toBe(200);
+  });
 });
 
 describe.concurrent('start-up problems: one line naming the setting, the value and what is allowed', () => {

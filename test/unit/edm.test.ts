@@ -1,5 +1,10 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  EDM_DATE_PATTERN,
+  EDM_DATE_TIME_OFFSET_PATTERN,
+  EDM_DURATION_PATTERN,
+  ENTITY_ID_PATTERN,
   analyticsActivityType,
   edmCount,
   edmDate,
@@ -9,6 +14,7 @@ import {
   isEdmDate,
   isEdmDateTimeOffset,
   isEdmDuration,
+  isEntityId,
 } from '../../src/model/edm';
 
 describe('Edm.Date', () => {
@@ -108,5 +114,83 @@ describe('entity ids', () => {
   });
   it.each(['', 'x'.repeat(256), 'a/b', 'a\\b', 'a?b', 'a#b', 'a\u0000b', 'a\nb'])('refuses %j', (value) => {
     expect(entityId.safeParse(value).success).toBe(false);
+  });
+});
+
+describe('the JSON Schema patterns (OpenAPI) accept exactly what the functions accept', () => {
+  const pattern = (source: string) => new RegExp(source, 'u');
+  const digits = (n: number, max = 10 ** n - 1) => fc.integer({ min: 0, max }).map((v) => String(v).padStart(n, '0'));
+  /** Dates near the calendar's edges: month ends, leap days, centuries, year 0. */
+  const dateLike = fc
+    .tuple(
+      fc.oneof(digits(4), fc.constantFrom('0000', '0001', '1900', '2000', '2100', '2400', '2019', '2020')),
+      fc.oneof(digits(2, 13), fc.constantFrom('02')),
+      fc.oneof(digits(2, 32), fc.constantFrom('28', '29', '30', '31')),
+    )
+    .map(([y, m, d]) => `${y}-${m}-${d}`);
+
+  it('Edm.Date', () => {
+    fc.assert(
+      fc.property(fc.oneof(dateLike, fc.string({ maxLength: 12 })), (value) => {
+        expect(pattern(EDM_DATE_PATTERN).test(value), value).toBe(isEdmDate(value));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('Edm.DateTimeOffset', () => {
+    const time = fc
+      .tuple(
+        digits(2, 25),
+        digits(2, 61),
+        fc.option(digits(2, 61)),
+        fc.option(fc.stringMatching(/^\.\d{1,14}$/)),
+        fc.constantFrom('Z', 'z', '+03:00', '-14:00', '+15:00', '+14:60', '', '+0300'),
+        fc.constantFrom('T', 't', ' '),
+      )
+      .map(([h, m, s, f, zone, t]) => [t, h, ':', m, s === null ? '' : `:${s}${f ?? ''}`, zone]);
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.tuple(dateLike, time).map(([date, parts]) => `${date}${parts.join('')}`),
+          fc.string({ maxLength: 30 }),
+        ),
+        (value) => {
+          expect(pattern(EDM_DATE_TIME_OFFSET_PATTERN).test(value), value).toBe(isEdmDateTimeOffset(value));
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('Edm.Duration', () => {
+    const part = fc.constantFrom('1D', '2H', '3M', '4S', '4.5S', 'T', 'P', '-', '1Y', '', '.5S', '12');
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.array(part, { maxLength: 6 }).map((parts) => parts.join('')),
+          fc.string({ maxLength: 10 }),
+        ),
+        (value) => {
+          expect(pattern(EDM_DURATION_PATTERN).test(value), value).toBe(isEdmDuration(value));
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('entity ids (the length bound aside, which minLength and maxLength carry)', () => {
+    const id = fc.oneof(
+      fc.string({ maxLength: 8 }),
+      fc.string({ unit: 'binary', maxLength: 6 }),
+      fc.constantFrom('.', '..', '...', '$count', 'a$', ' a', 'a ', '\u00a0a', 'a/b', 'a#', '\ud800', '😀', "a'b"),
+    );
+    fc.assert(
+      fc.property(id, (value) => {
+        const inBounds = value.length >= 1 && value.length <= 255;
+        expect(inBounds && pattern(ENTITY_ID_PATTERN).test(value), JSON.stringify(value)).toBe(isEntityId(value));
+      }),
+      { numRuns: 1000 },
+    );
   });
 });

@@ -19,12 +19,18 @@ interface XmlProperty {
   '@_Type': string;
   '@_Nullable'?: string;
 }
+interface XmlNavigation {
+  '@_Name': string;
+  '@_Type': string;
+  '@_ContainsTarget'?: string;
+}
 interface XmlType {
   '@_Name': string;
   '@_BaseType'?: string;
   '@_Abstract'?: string;
   '@_OpenType'?: string;
   Property?: XmlProperty[];
+  NavigationProperty?: XmlNavigation[];
   Member?: { '@_Name': string }[];
 }
 
@@ -67,18 +73,58 @@ describe("the declarations agree with Graph's metadata", () => {
       );
       expect(declared.abstract === true, where).toBe(graphType['@_Abstract'] === 'true');
       expect(declared.open === true, where).toBe(graphType['@_OpenType'] === 'true');
+      // What a declaration leaves out is named (the README lists it), and is Graph's.
+      const omitted = declared.omitted ?? [];
+      const graphNames = [...(graphType.Property ?? []), ...(graphType.NavigationProperty ?? [])].map(
+        (p) => p['@_Name'],
+      );
+      for (const name of omitted) expect(graphNames, `${where}.${name}`).toContain(name);
       const graphProperties = Object.fromEntries(
-        (graphType.Property ?? []).map((p) => [
-          p['@_Name'],
-          { type: typeName(p['@_Type']), nullable: p['@_Nullable'] !== 'false' },
-        ]),
+        (graphType.Property ?? [])
+          .filter((p) => !omitted.includes(p['@_Name']))
+          .map((p) => [p['@_Name'], { type: typeName(p['@_Type']), nullable: p['@_Nullable'] !== 'false' }]),
       );
       const declaredProperties = Object.fromEntries(
         Object.entries(declared.properties).map(([name, p]) => [name, { type: p.type, nullable: p.nullable }]),
       );
       expect(declaredProperties, where).toEqual(graphProperties);
+      const graphNavigation = Object.fromEntries(
+        (graphType.NavigationProperty ?? [])
+          .filter((n) => !omitted.includes(n['@_Name']))
+          .map((n) => {
+            const collection = /^Collection\((.+)\)$/.exec(n['@_Type'])?.[1];
+            return [
+              n['@_Name'],
+              {
+                type: typeName(collection ?? n['@_Type']),
+                collection: collection !== undefined,
+                containsTarget: n['@_ContainsTarget'] === 'true',
+              },
+            ];
+          }),
+      );
+      const declaredNavigation = Object.fromEntries(
+        Object.entries(declared.navigation ?? {})
+          .filter(([, n]) => n.serviceOnly !== true)
+          .map(([name, n]) => [name, { type: n.type, collection: n.collection, containsTarget: n.containsTarget }]),
+      );
+      expect(declaredNavigation, where).toEqual(graphNavigation);
     }
-    expect(compared).toBeGreaterThanOrEqual(30);
+    expect(compared).toBeGreaterThanOrEqual(34);
+  });
+
+  it("declares every type of the service's paths, each navigation property's target included", () => {
+    for (const type of GRAPH_TYPES.values()) {
+      if (type.kind === 'enum') continue;
+      if (type.baseType !== undefined) expect(GRAPH_TYPES.get(type.baseType)?.kind, type.name).toBe(type.kind);
+      for (const [name, navigation] of Object.entries(type.navigation ?? {})) {
+        expect(GRAPH_TYPES.get(navigation.type)?.kind, `${type.name}.${name}`).toBe('entity');
+      }
+      for (const [name, property] of Object.entries(type.properties)) {
+        if (!property.type.startsWith('Edm.'))
+          expect(GRAPH_TYPES.has(property.type), `${type.name}.${name}`).toBe(true);
+      }
+    }
   });
 
   it('declares every type Graph uses for the stored ones (and their subtypes)', () => {

@@ -4,6 +4,7 @@ import { DELEGATED_SCOPES } from '../../src/auth/permissions';
 import { parseConfig } from '../../src/config';
 import type { Operation, Services } from '../../src/http/operation';
 import { operationHandler } from '../../src/http/pipeline';
+import { UnauthenticatedError } from '../../src/errors';
 import { NO_TELEMETRY } from '../../src/telemetry';
 
 const config = parseConfig({});
@@ -119,5 +120,43 @@ describe('pipeline', () => {
       status: 204,
       requestId: (response.headers as Record<string, string>)['request-id'],
     });
+  });
+
+  it('runs an anonymous operation without authenticating or authorizing, and only such an operation', async () => {
+    let authenticated = 0;
+    const refusing = {
+      ...services,
+      authenticator: {
+        authenticate: () => {
+          authenticated += 1;
+          return Promise.reject(new UnauthenticatedError('No token.', 'Bearer'));
+        },
+      },
+    } as Services;
+    const seen: unknown[] = [];
+    const anonymous: Operation = {
+      name: 'document',
+      method: 'GET',
+      route: 'beta/document',
+      anonymous: true,
+      hasBody: false,
+      queryOptions: [],
+      handle: (input) => {
+        seen.push(Object.keys(input).sort());
+        return Promise.resolve({ status: 200, text: { contentType: 'text/plain', content: 'ok' } });
+      },
+    };
+    const get = new HttpRequest({ method: 'GET', url: 'http://localhost/beta/document' });
+    const answered = await operationHandler(anonymous, () => Promise.resolve(refusing))(get, context([]));
+    expect(answered.status).toBe(200);
+    expect(authenticated).toBe(0);
+    // No principal and no partition reach it.
+    expect(seen).toEqual([['body', 'budget', 'headers', 'params', 'query', 'services', 'url']]);
+    const refused = await operationHandler(
+      operation(() => Promise.resolve({ status: 204 })),
+      () => Promise.resolve(refusing),
+    )(request(), context([]));
+    expect(refused.status).toBe(401);
+    expect(authenticated).toBe(1);
   });
 });
