@@ -490,12 +490,16 @@ function operationObject(operation: Operation, sources: OpenApiSources): JsonSch
     ...(body === undefined ? {} : { requestBody: body }),
     responses: responsesOf(kind, operation),
     security:
-      permissions === undefined
-        ? []
-        : [...new Set([...permissions.delegated, ...permissions.application])].map((name) => ({
-            [SECURITY_SCHEME]: [name],
-          })),
+      permissions === undefined ? [] : securityOf([...new Set([...permissions.delegated, ...permissions.application])]),
   };
+}
+
+/**
+ * Any one of the permissions suffices; an operation that needs a token but no particular permission (a `$batch`,
+ * whose requests are each authorized on their own) requires the scheme with no scope.
+ */
+function securityOf(names: readonly string[]): Record<string, string[]>[] {
+  return names.length === 0 ? [{ [SECURITY_SCHEME]: [] }] : names.map((name) => ({ [SECURITY_SCHEME]: [name] }));
 }
 
 /** The OpenAPI path of a route: under the server URL (which ends with `/beta`). */

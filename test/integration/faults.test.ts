@@ -13,8 +13,8 @@ import { type TestHost, type TestResponse, startTestHost } from '../support/test
 /** The deadline the outage test uses (as configured when the 10 s wait was found), and the load test's. */
 const DEADLINE_MS = 3_000;
 const LOAD_DEADLINE_MS = 1_500;
-/** Scheduling on a busy 2-core machine, and the response itself. */
-const MARGIN_MS = 1_000;
+/** Scheduling on a busy 2-core machine (other test files run beside this one), and the response itself. */
+const MARGIN_MS = 2_000;
 
 let database: EmbeddedCosmos | undefined;
 let proxy: FaultProxy | undefined;
