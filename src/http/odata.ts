@@ -1,6 +1,7 @@
 /**
  * OData pieces of a response: `@odata.context`, the entity representation, ETags and `If-Match`.
  */
+import { allProperties, typeAndSubtypes } from '../model/graphTypes';
 import type { JsonObject } from '../model/resource';
 import { odataTypeOf } from '../model/schemas';
 import type { StoredEntity } from '../store/entityStore';
@@ -56,14 +57,39 @@ export function entityRepresentation(contextUrl: string, entity: StoredEntity, s
   return { '@odata.context': contextUrl, ...entityItem(entity, select) };
 }
 
+/**
+ * A select list as OData writes it in a context URL: a property of the collection's type by its name, a property
+ * that only types derived from it declare qualified by each of them (`microsoft.graph.callActivityStatistics/
+ * afterHours`), so that the URL resolves against `$metadata`.
+ */
+export function selectList(baseType: string, select: readonly string[]): string {
+  const declared = allProperties(baseType);
+  return select
+    .flatMap((name) =>
+      Object.hasOwn(declared, name)
+        ? [name]
+        : typeAndSubtypes(baseType)
+            .filter((type) => type !== baseType && Object.hasOwn(allProperties(type), name))
+            .filter((type, _, declaring) => !declaring.some((other) => other !== type && derivedDeclares(type, other)))
+            .map((type) => `microsoft.graph.${type}/${name}`),
+    )
+    .join(',');
+}
+
+/** Whether `type` inherits its declaration of a property from `ancestor` (so naming `ancestor` covers it). */
+function derivedDeclares(type: string, ancestor: string): boolean {
+  return type !== ancestor && typeAndSubtypes(ancestor).includes(type);
+}
+
 /** The `@odata.context` of a collection (or, with `entity`, of one of its entities), noting a `$select`. */
 export function contextUrl(
   url: URL,
-  collectionPath: string,
+  collection: { path: string; type: string },
   select: readonly string[] | undefined,
   entity: boolean,
 ): string {
-  const projection = select === undefined ? '' : `(${select.join(',')})`;
+  const collectionPath = collection.path;
+  const projection = select === undefined ? '' : `(${selectList(collection.type, select)})`;
   return `${serviceRoot(url)}/$metadata#${collectionPath}${projection}${entity ? '/$entity' : ''}`;
 }
 

@@ -41,7 +41,7 @@ function entityResult(
 ): OperationResult {
   const context = contextUrl(
     input.url,
-    contextPath(collection.route, input.params, input.principal.userId),
+    { path: contextPath(collection.route, input.params, input.principal.userId), type: collection.definition.baseType },
     options.select,
     true,
   );
@@ -180,7 +180,10 @@ export function listOperation(collection: CollectionDeclaration): Operation {
         body: {
           '@odata.context': contextUrl(
             input.url,
-            contextPath(collection.route, input.params, input.principal.userId),
+            {
+              path: contextPath(collection.route, input.params, input.principal.userId),
+              type: collection.definition.baseType,
+            },
             options.select,
             false,
           ),
