@@ -3,6 +3,7 @@
  * permission and partition it needs, and the store call. The pipeline (`pipeline.ts`) does the rest.
  */
 import type { InvocationContext } from '@azure/functions';
+import type { z } from 'zod';
 import type { Authenticator, Principal } from '../auth/principal';
 import type { Requirement } from '../auth/permissions';
 import type { Config } from '../config';
@@ -73,6 +74,17 @@ interface OperationShape {
   readonly hasBody: boolean;
   /** The `$` query options it honours; any other is a 400. */
   readonly queryOptions: readonly string[];
+  /** How the OpenAPI document describes it, when it is none of a collection's operations nor a function. */
+  readonly description?: OperationDescription;
+}
+
+/** An operation's bodies, by content type, and its answers, by status, for the OpenAPI document. */
+export interface OperationDescription {
+  readonly summary: string;
+  readonly requestBodies?: Readonly<Record<string, z.ZodType>>;
+  readonly responses: Readonly<
+    Record<string, { readonly description: string; readonly contentType?: string; readonly body?: z.ZodType }>
+  >;
 }
 
 /** An operation on a tenant's data: the caller is authenticated and authorized before it runs. */

@@ -360,7 +360,48 @@ const QUERY_PARAMETERS: Readonly<Record<string, JsonSchema>> = {
   },
 };
 
-function parametersOf(operation: Operation): JsonSchema[] {
+const HEADER_PARAMETERS: Readonly<Record<string, JsonSchema>> = {
+  'If-Match': {
+    description: 'Write only if the entity is at one of these versions (its ETag), or exists at all (*); else 412.',
+    schema: { type: 'string' },
+  },
+  'If-None-Match': {
+    description: "'*': create only; 412 when an entity with the id exists.",
+    schema: { type: 'string', enum: ['*'] },
+  },
+  Prefer: {
+    description: "'return=minimal' (204 with ETag and Location) or 'return=representation' (the entity).",
+    schema: { type: 'string' },
+  },
+  PreferPage: {
+    description: `'odata.maxpagesize=n': pages of at most n (1 to ${MAX_PAGE_SIZE}) when $top is not given.`,
+    schema: { type: 'string' },
+  },
+  ConsistencyLevel: {
+    description: "'eventual', as Graph clients send it with $count: accepted; the count is the database's own.",
+    schema: { type: 'string' },
+  },
+};
+
+/** The request headers each kind of operation honours. */
+const HEADERS_OF: Partial<Record<Kind['kind'], readonly string[]>> = {
+  create: ['If-None-Match', 'Prefer'],
+  update: ['If-Match', 'Prefer'],
+  delete: ['If-Match'],
+  list: ['PreferPage', 'ConsistencyLevel'],
+  count: ['ConsistencyLevel'],
+};
+
+function headerParameters(kind: Kind): JsonSchema[] {
+  return (HEADERS_OF[kind.kind] ?? []).map((key) => ({
+    name: key === 'PreferPage' ? 'Prefer' : key,
+    in: 'header',
+    required: false,
+    ...HEADER_PARAMETERS[key],
+  }));
+}
+
+function parametersOf(operation: Operation, kind: Kind): JsonSchema[] {
   const path = [...operation.route.matchAll(/\{(\w+)\}/g)].map((match) => {
     const name = match[1] ?? '';
     const schema = name === 'period' ? { type: 'string', enum: PERIOD_PARAMETERS } : jsonSchemaOf(entityId);
@@ -372,7 +413,7 @@ function parametersOf(operation: Operation): JsonSchema[] {
     required: false,
     ...(QUERY_PARAMETERS[name] ?? { schema: { type: 'string' } }),
   }));
-  return [...path, ...query];
+  return [...path, ...query, ...headerParameters(kind)];
 }
 
 function responsesOf(kind: Kind, operation: Operation): Record<string, JsonSchema> {
@@ -430,8 +471,25 @@ function responsesOf(kind: Kind, operation: Operation): Record<string, JsonSchem
         }),
         ...errors,
       };
-    case 'other':
-      return { default: ok(`The answer of ${operation.name}.`, { '*/*': { schema: {} } }) };
+    case 'other': {
+      const described = operation.description?.responses;
+      if (described === undefined)
+        return { default: ok(`The answer of ${operation.name}.`, { '*/*': { schema: {} } }) };
+      return {
+        ...Object.fromEntries(
+          Object.entries(described).map(([status, answer]) => [
+            status,
+            ok(
+              answer.description,
+              answer.body === undefined
+                ? undefined
+                : { [answer.contentType ?? 'application/json']: { schema: jsonSchemaOf(answer.body) } },
+            ),
+          ]),
+        ),
+        ...errors,
+      };
+    }
   }
 }
 
@@ -447,7 +505,16 @@ function requestBodyOf(kind: Kind, operation: Operation): JsonSchema | undefined
       description:
         "'@odata.id' is the URL (absolute, or relative to the request) of an existing itemActivity of the caller's tenant.",
     };
-  } else schema = { type: 'object' };
+  } else {
+    const bodies = operation.description?.requestBodies;
+    if (bodies !== undefined) {
+      const content = Object.fromEntries(
+        Object.entries(bodies).map(([type, body]) => [type, { schema: jsonSchemaOf(body) }]),
+      );
+      return { required: true, content };
+    }
+    schema = { type: 'object' };
+  }
   return { required: true, content: json(schema) };
 }
 
@@ -459,7 +526,7 @@ function summaryOf(kind: Kind, operation: Operation): string {
     case 'document':
       return kind.document.description;
     case 'other':
-      return operation.name;
+      return operation.description?.summary ?? operation.name;
     default:
       return `${kind.kind} ${kind.collection.definition.baseType} at ${path}`;
   }
@@ -479,14 +546,13 @@ function operationObject(operation: Operation, sources: OpenApiSources): JsonSch
     ? ` Also served at: ${operation.aliases.map((alias) => `/${alias}`).join(', ')}.`
     : '';
   const body = requestBodyOf(kind, operation);
+  const parameters = parametersOf(operation, kind);
   return {
     operationId: operation.name,
     summary: summaryOf(kind, operation),
     description: `${permissions?.text ?? 'No token needed.'}${aliases}`,
     tags: [tagOf(kind)],
-    ...(operation.route.includes('{') || operation.queryOptions.length > 0
-      ? { parameters: parametersOf(operation) }
-      : {}),
+    ...(parameters.length > 0 ? { parameters } : {}),
     ...(body === undefined ? {} : { requestBody: body }),
     responses: responsesOf(kind, operation),
     security:

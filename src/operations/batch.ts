@@ -43,6 +43,18 @@ const batchBody = z.strictObject({
     .max(MAX_BATCH_REQUESTS, `A batch holds at most ${MAX_BATCH_REQUESTS} requests.`),
 });
 
+/** A batch's answer, as the OpenAPI document states it (BatchResponse is what the code builds). */
+const batchAnswer = z.object({
+  responses: z.array(
+    z.object({
+      id: z.string(),
+      status: z.int().min(100).max(599),
+      headers: z.record(z.string(), z.string()),
+      body: z.unknown().optional().describe('JSON as JSON; other text as a string; anything else base64url-encoded.'),
+    }),
+  ),
+});
+
 export interface BatchResponse {
   readonly id: string;
   readonly status: number;
@@ -143,6 +155,11 @@ export function batchOperation(operations: () => readonly Operation[]): Operatio
     route: 'beta/$batch',
     hasBody: true,
     queryOptions: [],
+    description: {
+      summary: 'JSON batching: up to 20 requests of this API in one, each answered on its own',
+      requestBodies: { 'application/json': batchBody },
+      responses: { '200': { description: 'One answer per request, in any order.', body: batchAnswer } },
+    },
     // Any caller of the API may batch; each request in the batch is authorized on its own.
     access: (principal) => ({
       requirement: { area: 'authenticated' },

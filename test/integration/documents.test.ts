@@ -237,6 +237,32 @@ describe('the OpenAPI document', () => {
   });
 });
 
+describe('the OpenAPI document states the request headers', () => {
+  it('If-Match on updates and deletes, If-None-Match and Prefer on creates, Prefer and ConsistencyLevel on lists', async () => {
+    const paths = (await openApi()).paths as Operations;
+    const headersOf = (name: string): string[] => {
+      const op = findOperation(name);
+      if (op === undefined) throw new Error(name);
+      const parameters = (paths[openApiPath(op.route)]?.[op.method.toLowerCase()]?.parameters ?? []) as Json[];
+      return parameters.filter((p) => p.in === 'header').map((p) => String(p.name));
+    };
+    for (const op of OPERATIONS) {
+      const expected = /^(update)/.test(op.name)
+        ? ['If-Match', 'Prefer']
+        : /^delete/.test(op.name)
+          ? ['If-Match']
+          : /^create/.test(op.name)
+            ? ['If-None-Match', 'Prefer']
+            : /^list/.test(op.name)
+              ? ['Prefer', 'ConsistencyLevel']
+              : /^count/.test(op.name)
+                ? ['ConsistencyLevel']
+                : [];
+      expect(headersOf(op.name).sort(), op.name).toEqual(expected.sort());
+    }
+  });
+});
+
 /** A request body the tests send, and where. */
 interface BodyCase {
   readonly operation: string;
@@ -258,7 +284,10 @@ const PATHS: Readonly<Record<string, string>> = {
   addItemActivityReference: `${ACTIVITIES}/$ref`,
   createOffice365ActivationCounts: '/beta/reports/office365ActivationCounts',
   createOffice365ActiveUserCounts: '/beta/reports/office365ActiveUserCounts',
+  batch: '/beta/$batch',
 };
+
+const BATCHED = { id: '1', method: 'GET', url: '/me/analytics/activityStatistics' };
 
 const ENDS_BEFORE_STARTS = 'endDate ≥ startDate compares two values: JSON Schema cannot';
 
@@ -442,6 +471,35 @@ const CASES: readonly BodyCase[] = [
   { operation: 'createOffice365ActiveUserCounts', body: { ...correctedActiveUserCounts, reportPeriod: '8' } },
   { operation: 'createOffice365ActiveUserCounts', body: { ...correctedActiveUserCounts, reportPeriod: 7 } },
   { operation: 'createOffice365ActiveUserCounts', body: { ...correctedActiveUserCounts, extra: 1 } },
+  // JSON batches.
+  { operation: 'batch', body: { requests: [BATCHED] } },
+  {
+    operation: 'batch',
+    body: {
+      requests: [
+        {
+          ...BATCHED,
+          id: 'a',
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: { activity: 'Call' },
+        },
+        { ...BATCHED, id: 'b', dependsOn: ['a'] },
+      ],
+    },
+  },
+  { operation: 'batch', body: {} },
+  { operation: 'batch', body: { requests: [] } },
+  { operation: 'batch', body: { requests: Array.from({ length: 21 }, (_, i) => ({ ...BATCHED, id: `${i}` })) } },
+  { operation: 'batch', body: { requests: [{ ...BATCHED, method: 'TRACE' }] } },
+  { operation: 'batch', body: { requests: [{ ...BATCHED, id: '' }] } },
+  { operation: 'batch', body: { requests: [{ ...BATCHED, more: 1 }] } },
+  { operation: 'batch', body: { requests: [BATCHED], more: 1 } },
+  {
+    operation: 'batch',
+    body: { requests: [BATCHED, BATCHED] },
+    inexpressible: 'ids unique within the batch: JSON Schema cannot compare one property across items',
+  },
 ];
 
 /** The operation's request body schema with every `#/components/schemas/x` made `#/$defs/x`. */
