@@ -30,7 +30,9 @@ let next = 0;
 beforeAll(async () => {
   database = await startEmbeddedCosmos();
   proxy = await startFaultProxy(database.endpoint);
-  const shared = { COSMOS_ENDPOINT: proxy.endpoint, COSMOS_KEY: database.key };
+  // A long deadline: these tests are about who wins, not about time (faults.test.ts holds the deadline), and 200
+  // writers of one document take turns for several seconds on a busy machine.
+  const shared = { COSMOS_ENDPOINT: proxy.endpoint, COSMOS_KEY: database.key, COSMOS_REQUEST_TIMEOUT_MS: '30000' };
   for (let i = 0; i < 3; i += 1) instances.push(await startTestHost(shared));
   raw = new CosmosClient({
     endpoint: database.endpoint,
