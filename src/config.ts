@@ -40,6 +40,16 @@ export interface TelemetrySettings {
   readonly identityClientId: string | undefined;
 }
 
+/** Limits of an import of Graph's report output (`POST reports/<rows>/import`). */
+export interface ImportSettings {
+  /** The most rows one request may hold (413 beyond). */
+  readonly maxRows: number;
+  /** The largest body of one request, in bytes (413 beyond); the other operations keep `maxBodyBytes`. */
+  readonly maxBodyBytes: number;
+  /** How many writes of 100 rows (one transactional batch each) are in flight at once. */
+  readonly writeConcurrency: number;
+}
+
 /** Browser apps allowed to call (CORS): exact origins, or any origin. */
 export type AllowedOrigins = { readonly any: true } | { readonly any: false; readonly origins: ReadonlySet<string> };
 
@@ -48,6 +58,7 @@ export interface Config {
   readonly telemetry: TelemetrySettings | undefined;
   readonly cosmos: CosmosSettings;
   readonly maxBodyBytes: number;
+  readonly import: ImportSettings;
   /** Origins whose browser apps may call (none by default). */
   readonly allowedOrigins: AllowedOrigins;
   /** True under the Functions host in Azure (App Service sets WEBSITE_SITE_NAME and WEBSITE_INSTANCE_ID). */
@@ -111,6 +122,9 @@ const environment = z.object({
   ),
   COSMOS_REQUEST_TIMEOUT_MS: integer(1_000, 60_000, 10_000),
   MAX_REQUEST_BODY_BYTES: integer(1_024, 4 * 1024 * 1024, 64 * 1024),
+  IMPORT_MAX_ROWS: integer(1, 100_000, 10_000),
+  IMPORT_MAX_BODY_BYTES: integer(1_024, 32 * 1024 * 1024, 4 * 1024 * 1024),
+  IMPORT_WRITE_CONCURRENCY: integer(1, 32, 4),
   WEBSITE_INSTANCE_ID: optionalText,
   WEBSITE_SITE_NAME: optionalText,
   AZURE_CLIENT_ID: optionalText.pipe(guid().optional()),
@@ -226,6 +240,9 @@ export const AZURE_OPTIONAL_SETTINGS = [
   'AUTH_TOKEN_CACHE_SIZE',
   'COSMOS_REQUEST_TIMEOUT_MS',
   'MAX_REQUEST_BODY_BYTES',
+  'IMPORT_MAX_ROWS',
+  'IMPORT_MAX_BODY_BYTES',
+  'IMPORT_WRITE_CONCURRENCY',
 ] as const;
 
 /** Parses the service's settings from `env`; throws a ConfigError naming every bad variable. */
@@ -307,6 +324,11 @@ function configOf(e: z.output<typeof environment>, env: Record<string, string | 
       requestTimeoutMs: e.COSMOS_REQUEST_TIMEOUT_MS,
     },
     maxBodyBytes: e.MAX_REQUEST_BODY_BYTES,
+    import: {
+      maxRows: e.IMPORT_MAX_ROWS,
+      maxBodyBytes: e.IMPORT_MAX_BODY_BYTES,
+      writeConcurrency: e.IMPORT_WRITE_CONCURRENCY,
+    },
     allowedOrigins:
       e.CORS_ALLOWED_ORIGINS?.[0] === '*'
         ? { any: true }

@@ -73,22 +73,30 @@ export class PreconditionFailedError extends ServiceError {
 }
 
 export class PayloadTooLargeError extends ServiceError {
-  constructor(limit: number) {
-    super(413, 'RequestEntityTooLarge', `The request body exceeds the limit of ${limit} bytes.`);
+  constructor(limit: number, message = `The request body exceeds the limit of ${limit} bytes.`) {
+    super(413, 'RequestEntityTooLarge', message);
   }
 }
 
 export class UnsupportedMediaTypeError extends ServiceError {
-  constructor() {
-    super(415, 'UnsupportedMediaType', "The request body must be sent with 'Content-Type: application/json'.");
+  constructor(mediaTypes: readonly string[] = ['application/json']) {
+    super(
+      415,
+      'UnsupportedMediaType',
+      `The request body must be sent with ${mediaTypes.map((type) => `'Content-Type: ${type}'`).join(' or ')}.`,
+    );
   }
 }
 
 export class TooManyRequestsError extends ServiceError {
-  constructor(retryAfterSeconds: number) {
+  /** How long the database asked to wait, in milliseconds (`Retry-After` rounds it up to seconds). */
+  readonly retryAfterMs: number;
+
+  constructor(retryAfterSeconds: number, retryAfterMs = retryAfterSeconds * 1000) {
     super(429, 'TooManyRequests', 'Too many requests: the database is throttling. Retry later.', {
       headers: { 'Retry-After': String(retryAfterSeconds) },
     });
+    this.retryAfterMs = retryAfterMs;
   }
 }
 

@@ -166,7 +166,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
       const method = request.method ?? 'GET';
       // A path that is not correctly percent-encoded matches nothing here: the catch-all answers it (400).
       const match = matchOrNothing(routes, method, url.pathname.slice(1));
-      const body = await readBody(request, config.maxBodyBytes + 1);
+      const body = await readBody(request, Math.max(config.maxBodyBytes, config.import.maxBodyBytes) + 1);
       const found = match.kind === 'found' ? match : undefined;
       const name = found?.target.name ?? UNMATCHED_ROUTE.name;
       const httpRequest = new HttpRequest({

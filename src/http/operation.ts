@@ -29,6 +29,23 @@ export interface Services {
   readonly pingDatabase: (abortSignal: AbortSignal) => Promise<void>;
 }
 
+/**
+ * A body an operation takes as it comes, instead of a JSON object: Graph's CSV, or JSON it parses itself. The
+ * pipeline checks its size (413) and media type (415) and hands over the bytes.
+ */
+export interface RawBodyDeclaration {
+  /** The media types it takes (without parameters; a charset, if given, must be utf-8). */
+  readonly mediaTypes: readonly string[];
+  /** Its size limit in bytes, from the settings. */
+  maxBytes(config: Config): number;
+}
+
+/** A body as it came: its bytes and its media type (one of the declaration's). */
+export interface RawBody {
+  readonly bytes: Buffer;
+  readonly mediaType: string;
+}
+
 export interface OperationInput {
   readonly principal: Principal;
   readonly scope: PartitionScope;
@@ -37,6 +54,8 @@ export interface OperationInput {
   readonly headers: Headers;
   /** The parsed JSON object body, for operations that take one. */
   readonly body: JsonObject | undefined;
+  /** The body as it came, for operations that declare `rawBody`. */
+  readonly rawBody?: RawBody | undefined;
   readonly url: URL;
   readonly services: Services;
   /** The Functions invocation the request runs in (its log; JSON batching runs sub-requests in it). */
@@ -72,6 +91,8 @@ interface OperationShape {
    */
   readonly aliases?: readonly string[];
   readonly hasBody: boolean;
+  /** A body taken as it comes (instead of `hasBody`'s JSON object). */
+  readonly rawBody?: RawBodyDeclaration;
   /** The `$` query options it honours; any other is a 400. */
   readonly queryOptions: readonly string[];
   /** How the OpenAPI document describes it, when it is none of a collection's operations nor a function. */

@@ -20,7 +20,16 @@ import { ENTITY_ID_RULE, isEntityId } from '../model/edm';
 import type { JsonObject } from '../model/resource';
 import { RequestBudget } from '../store/budget';
 import type { RequestRecord } from '../telemetry';
-import type { AnonymousInput, Operation, OperationInput, OperationResult, Services } from './operation';
+import type { Config } from '../config';
+import type {
+  AnonymousInput,
+  Operation,
+  OperationInput,
+  OperationResult,
+  RawBody,
+  RawBodyDeclaration,
+  Services,
+} from './operation';
 import { corsHeaders, isPreflight, preflightResponse } from './cors';
 import { type Correlation, correlate, emptyResponse, errorResponse, jsonResponse, textResponse } from './responses';
 import { type RouteMatch, RouteTable } from './routes';
@@ -72,6 +81,26 @@ async function readJsonObject(request: HttpRequest, maxBytes: number): Promise<J
     throw new BadRequestError(`The request body is nested deeper than ${MAX_JSON_DEPTH} levels.`);
   }
   return parsed as JsonObject;
+}
+
+/**
+ * A body the operation takes as it comes (`rawBody`): within its own size limit (413), not empty (400), of
+ * one of its media types with a utf-8 charset if any (415).
+ */
+async function readRawBody(request: HttpRequest, declaration: RawBodyDeclaration, config: Config): Promise<RawBody> {
+  const maxBytes = declaration.maxBytes(config);
+  if (Number(request.headers.get('content-length') ?? '0') > maxBytes) throw new PayloadTooLargeError(maxBytes);
+  const bytes = Buffer.from(await request.arrayBuffer());
+  if (bytes.length > maxBytes) throw new PayloadTooLargeError(maxBytes);
+  if (bytes.length === 0) throw new BadRequestError('A request body is required.');
+  const [mediaType = '', ...parameters] = (request.headers.get('content-type') ?? '')
+    .split(';')
+    .map((part) => part.trim().toLowerCase());
+  const charset = parameters.find((p) => p.startsWith('charset='));
+  if (!declaration.mediaTypes.includes(mediaType) || (charset !== undefined && charset !== 'charset=utf-8')) {
+    throw new UnsupportedMediaTypeError(declaration.mediaTypes);
+  }
+  return { bytes, mediaType };
 }
 
 function checkQueryOptions(query: URLSearchParams, honoured: readonly string[]): void {
@@ -186,6 +215,8 @@ export async function runOperation(
     const url = new URL(request.url);
     checkQueryOptions(url.searchParams, operation.queryOptions);
     const body = operation.hasBody ? await readJsonObject(request, shared.config.maxBodyBytes) : undefined;
+    const rawBody =
+      operation.rawBody === undefined ? undefined : await readRawBody(request, operation.rawBody, shared.config);
     const result = await handle(
       operation,
       {
@@ -193,6 +224,7 @@ export async function runOperation(
         query: url.searchParams,
         headers: request.headers,
         body,
+        rawBody,
         url,
         services: shared,
         invocation: context,

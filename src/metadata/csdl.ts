@@ -8,7 +8,14 @@
  * create is `Nullable="false"`, a bounded string has `MaxLength`, and bounds and allowed values are
  * `Org.OData.Validation.V1` annotations. The README lists each difference.
  */
-import { type FunctionDeclaration, ENTITY_CONTAINER, FUNCTIONS } from '../model/entityContainer';
+import {
+  type ActionDeclaration,
+  type FunctionDeclaration,
+  ACTIONS,
+  ENTITY_CONTAINER,
+  FUNCTIONS,
+  SERVICE_TYPES,
+} from '../model/entityContainer';
 import {
   GRAPH_TYPES,
   type NavigationDeclaration,
@@ -138,6 +145,18 @@ function functionElement(declaration: FunctionDeclaration): string[] {
   ];
 }
 
+function actionElement(declaration: ActionDeclaration): string[] {
+  return [
+    `    <Action${attributes({ Name: declaration.name, IsBound: true })}>`,
+    `      <Parameter${attributes({ Name: 'bindingParameter', Type: typeReference(declaration.boundToCollectionOf, true) })} />`,
+    `      <ReturnType${attributes({
+      Type: typeReference(declaration.returns.type),
+      Nullable: declaration.returns.nullable ? undefined : false,
+    })} />`,
+    '    </Action>',
+  ];
+}
+
 function containerElement(): string[] {
   const qualified = (type: string) => `${GRAPH_NAMESPACE}.${type}`;
   const lines = [`    <EntityContainer Name="${ENTITY_CONTAINER.name}">`];
@@ -180,7 +199,9 @@ export function metadataDocument(): string {
       ...enums.flatMap(enumElement),
       ...structured.filter((t) => t.kind === 'entity').flatMap(structuredElement),
       ...structured.filter((t) => t.kind === 'complex').flatMap(structuredElement),
+      ...SERVICE_TYPES.flatMap(structuredElement),
       ...FUNCTIONS.flatMap(functionElement),
+      ...ACTIONS.flatMap(actionElement),
       ...containerElement(),
     ].map((line) => `  ${line}`),
     '    </Schema>',

@@ -16,7 +16,7 @@ import type { Principal } from '../auth/principal';
 import type { AuthenticatedOperation, Operation } from '../http/operation';
 import { BASE_TYPE as STATISTICS_BASE_TYPE, STATISTICS_TYPES } from '../model/activityStatistics';
 import { entityId } from '../model/edm';
-import { ENTITY_CONTAINER, FUNCTIONS, type FunctionDeclaration } from '../model/entityContainer';
+import { ENTITY_CONTAINER, FUNCTIONS, type FunctionDeclaration, IMPORT_RESULT } from '../model/entityContainer';
 import { GRAPH_TYPES, typeAndSubtypes } from '../model/graphTypes';
 import { COMPUTED_ANNOTATIONS, type ResourceDefinition } from '../model/resource';
 import {
@@ -31,7 +31,7 @@ import {
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../odata/listOptions';
 import type { CollectionDeclaration } from '../operations/collection';
 import { referenceBody } from '../operations/references';
-import { PERIOD_PARAMETERS } from '../operations/reports';
+import { PERIOD_PARAMETERS, REPORTS, type ReportDeclaration } from '../operations/reports';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -214,7 +214,59 @@ function polymorphic(types: readonly string[], name: (type: string) => string, k
   };
 }
 
+/** The report whose rows a collection holds (the collections an import takes Graph's output into). */
+function reportOf(collection: CollectionDeclaration): ReportDeclaration | undefined {
+  return REPORTS.find((report) => report.container === collection.container);
+}
+
+/** A row of a report function's JSON output, as an import takes it: every column, no id. */
+function importRowSchema(definition: ResourceDefinition, type: string, report: ReportDeclaration): JsonSchema {
+  const json = requestSchema(definition, type, 'create');
+  const { id: _id, ...properties } = propertiesOf(json);
+  json.properties = properties;
+  json.required = report.columns.map((column) => column.property);
+  json.description = [
+    `A row of ${report.name}'s JSON output: every property of the report (null when it has no value), and no`,
+    `id: the service derives it from the row's key (${report.keys.join(', ')}). A key appears once per import`,
+    '(the service checks it; JSON Schema cannot).',
+  ].join(' ');
+  return json;
+}
+
+/** An import's JSON body: the report function's `$format=application/json` answer. */
+function importJsonBody(type: string): JsonSchema {
+  return {
+    type: 'object',
+    required: ['value'],
+    properties: {
+      '@odata.context': {
+        type: 'string',
+        pattern: `\\$metadata#Collection\\(${GRAPH_NAMESPACE.replace('.', '\\.')}\\.${type}\\)$`,
+        description: "The report function's context (optional).",
+      },
+      value: { type: 'array', items: schemaRef(importRowName(type)) },
+    },
+    propertyNames: { anyOf: [{ enum: ['value'] }, { pattern: '^@odata\\.' }] },
+    description:
+      "Graph's JSON report output, unchanged: other OData annotations (e.g. @odata.nextLink) are ignored. At most IMPORT_MAX_ROWS rows and IMPORT_MAX_BODY_BYTES bytes (413 beyond).",
+  };
+}
+
+/** An import's CSV body: Graph's CSV report output. */
+function importCsvBody(report: ReportDeclaration): JsonSchema {
+  return {
+    type: 'string',
+    description: [
+      `Graph's CSV output of ${report.name}, unchanged: a header line with the columns`,
+      `${report.columns.map((column) => column.header).join(', ')} (each once, in any order), then one line per row;`,
+      'an optional UTF-8 byte order mark, RFC 4180 quoting, CRLF or LF line ends, an empty cell for a missing value.',
+      'At most IMPORT_MAX_ROWS rows and IMPORT_MAX_BODY_BYTES bytes (413 beyond).',
+    ].join(' '),
+  };
+}
+
 const entityName = (type: string) => `${GRAPH_NAMESPACE}.${type}`;
+const importRowName = (type: string) => `${GRAPH_NAMESPACE}.${type}-importRow`;
 const createName = (type: string) => `${GRAPH_NAMESPACE}.${type}-create`;
 const updateName = (type: string) => `${GRAPH_NAMESPACE}.${type}-update`;
 
@@ -282,7 +334,8 @@ function scopesObject(names: Iterable<string>): Record<string, string> {
 
 // ---- operations -----------------------------------------------------------------------------------------
 
-type CollectionKind = 'create' | 'list' | 'count' | 'get' | 'update' | 'delete' | 'addReference' | 'removeReference';
+type CollectionKind =
+  'create' | 'list' | 'count' | 'get' | 'update' | 'delete' | 'addReference' | 'removeReference' | 'import';
 
 type Kind =
   | { readonly kind: CollectionKind; readonly collection: CollectionDeclaration }
@@ -300,6 +353,7 @@ const COLLECTION_KINDS: Readonly<Record<string, CollectionKind>> = {
   'DELETE /{id}': 'delete',
   'POST /$ref': 'addReference',
   'DELETE /{id}/$ref': 'removeReference',
+  'POST /import': 'import',
 };
 
 /** What an operation does, from its route and method (OData's URL conventions). */
@@ -454,6 +508,14 @@ function responsesOf(kind: Kind, operation: Operation): Record<string, JsonSchem
     case 'addReference':
     case 'removeReference':
       return { '204': ok('Done.'), ...errors };
+    case 'import':
+      return {
+        '200': ok(
+          'Every row was valid and is stored: how many were created, replaced, and left as they were (not written).',
+          json(schemaRef(entityName(IMPORT_RESULT.name))),
+        ),
+        ...errors,
+      };
     case 'function':
       return {
         '200': ok('The rows of the latest refresh.', {
@@ -494,6 +556,15 @@ function responsesOf(kind: Kind, operation: Operation): Record<string, JsonSchem
 }
 
 function requestBodyOf(kind: Kind, operation: Operation): JsonSchema | undefined {
+  if (kind.kind === 'import') {
+    const report = reportOf(kind.collection);
+    const [type = ''] = kind.collection.definition.concreteTypes;
+    if (report === undefined) throw new Error(`No report reads the rows of ${kind.collection.route}.`);
+    return {
+      required: true,
+      content: { 'text/csv': { schema: importCsvBody(report) }, ...json(importJsonBody(type)) },
+    };
+  }
   if (!operation.hasBody) return undefined;
   let schema: JsonSchema;
   if (kind.kind === 'create') schema = polymorphic(kind.collection.definition.concreteTypes, createName, 'oneOf');
@@ -527,6 +598,8 @@ function summaryOf(kind: Kind, operation: Operation): string {
       return kind.document.description;
     case 'other':
       return operation.description?.summary ?? operation.name;
+    case 'import':
+      return `Import ${reportOf(kind.collection)?.name ?? ''}'s output (CSV or JSON) into ${path.replace(/\/import$/, '')}`;
     default:
       return `${kind.kind} ${kind.collection.definition.baseType} at ${path}`;
   }
@@ -589,6 +662,25 @@ function components(sources: OpenApiSources): JsonSchema {
       schemas[updateName(type)] = requestSchema(definition, type, 'update');
     }
   }
+  for (const collection of sources.collections) {
+    const report = reportOf(collection);
+    const imported = sources.operations.some((operation) => operation.route === `${collection.route}/import`);
+    if (report === undefined || !imported) continue;
+    for (const type of collection.definition.concreteTypes) {
+      schemas[importRowName(type)] = importRowSchema(collection.definition, type, report);
+    }
+  }
+  schemas[entityName(IMPORT_RESULT.name)] = {
+    type: 'object',
+    required: Object.keys(IMPORT_RESULT.properties),
+    properties: {
+      '@odata.context': { type: 'string', description: 'Resolves against $metadata.' },
+      ...Object.fromEntries(
+        Object.keys(IMPORT_RESULT.properties).map((name) => [name, { type: 'integer', minimum: 0 }]),
+      ),
+    },
+    description: 'What an import did: rows created, replaced, and unchanged (the stored row was the same).',
+  };
   schemas[ERROR_SCHEMA] = {
     type: 'object',
     required: ['error'],

@@ -5,6 +5,8 @@
  * every `@odata.context` it writes resolves.
  */
 
+import type { PropertyDeclaration, StructuredTypeDeclaration } from './graphTypes';
+
 export interface ParameterDeclaration {
   readonly name: string;
   /** `Edm.*` or a Graph type's name. */
@@ -41,6 +43,34 @@ export const FUNCTIONS: readonly FunctionDeclaration[] = [
     returns: { type: 'office365ActiveUserCounts', collection: true, nullable: false },
   },
 ];
+
+/**
+ * An action bound to a collection of entities, declared by this service (Graph has none of them): the
+ * import of Graph's report output into the report rows' collections.
+ */
+export interface ActionDeclaration {
+  readonly name: string;
+  /** The entity type of the collection the action is bound to. */
+  readonly boundToCollectionOf: string;
+  readonly returns: { readonly type: string; readonly nullable: boolean };
+}
+
+const importedCount: PropertyDeclaration = { type: 'Edm.Int64', nullable: false, service: { minimum: 0 } };
+
+/** What an import answers: how many rows it created, replaced, and left as they were. */
+export const IMPORT_RESULT: StructuredTypeDeclaration = {
+  kind: 'complex',
+  name: 'reportImportResult',
+  properties: { created: importedCount, replaced: importedCount, unchanged: importedCount },
+};
+
+/** The service's own actions: `…/office365ActivationCounts/import` and `…/office365ActiveUserCounts/import`. */
+export const ACTIONS: readonly ActionDeclaration[] = ['office365ActivationCounts', 'office365ActiveUserCounts'].map(
+  (rows) => ({ name: 'import', boundToCollectionOf: rows, returns: { type: IMPORT_RESULT.name, nullable: false } }),
+);
+
+/** The service's own types (Graph has none of them), returned by its actions. */
+export const SERVICE_TYPES: readonly StructuredTypeDeclaration[] = [IMPORT_RESULT];
 
 export interface EntitySetDeclaration {
   readonly name: string;

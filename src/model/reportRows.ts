@@ -34,11 +34,16 @@ function withNulls(shape: z.ZodRawShape) {
   return (data: JsonObject): JsonObject => Object.fromEntries(names.map((name) => [name, data[name] ?? null]));
 }
 
+/** The properties a row is known by: its natural key, from which its id is derived. */
+export const ACTIVATION_COUNTS_KEY: readonly string[] = ['reportRefreshDate', 'productType'];
+export const ACTIVE_USER_COUNTS_KEY: readonly string[] = ['reportRefreshDate', 'reportDate', 'reportPeriod'];
+
 function closedRow(
   typeName: string,
   queryable: Readonly<Record<string, PropertyType>>,
-  key: (data: JsonObject) => readonly string[],
+  keyProperties: readonly string[],
 ): ResourceDefinition {
+  const key = (data: JsonObject) => keyProperties.map((name) => String(data[name]));
   const shape = entityShape(typeName, true);
   const entity = objectOf(shape, false).transform(withNulls(shape));
   const patch = objectOf(entityShape(typeName, false), false);
@@ -67,7 +72,7 @@ export const office365ActivationCounts = closedRow(
     ios: COUNT,
     windows10Mobile: COUNT,
   },
-  (row) => [String(row.reportRefreshDate), String(row.productType)],
+  ACTIVATION_COUNTS_KEY,
 );
 
 export const office365ActiveUserCounts = closedRow(
@@ -84,5 +89,5 @@ export const office365ActiveUserCounts = closedRow(
     yammer: COUNT,
     teams: COUNT,
   },
-  (row) => [String(row.reportRefreshDate), String(row.reportDate), String(row.reportPeriod)],
+  ACTIVE_USER_COUNTS_KEY,
 );

@@ -13,6 +13,7 @@ import { batchOperation } from './batch';
 import { type CollectionDeclaration, collectionOperations } from './collection';
 import { documentOperations } from './documents';
 import { referenceOperations } from './references';
+import { importOperation } from './reportImport';
 import { REPORT_OPERATIONS, reportsAccess } from './reports';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -111,19 +112,25 @@ function reportRows(name: 'Office365ActivationCounts' | 'Office365ActiveUserCoun
   };
 }
 
+/** The collections of report rows, which Graph's report output can be imported into. */
+export const REPORT_ROW_COLLECTIONS: readonly CollectionDeclaration[] = [
+  reportRows('Office365ActivationCounts'),
+  reportRows('Office365ActiveUserCounts'),
+];
+
 export const COLLECTIONS: readonly CollectionDeclaration[] = [
   invitedUserStatistics,
   userStatistics,
   myStatistics,
   itemActivities,
-  reportRows('Office365ActivationCounts'),
-  reportRows('Office365ActiveUserCounts'),
+  ...REPORT_ROW_COLLECTIONS,
 ];
 
 export const OPERATIONS: readonly Operation[] = [
   ...COLLECTIONS.flatMap(collectionOperations),
   ...referenceOperations(itemActivities),
   ...REPORT_OPERATIONS,
+  ...REPORT_ROW_COLLECTIONS.map(importOperation),
   // The batch runs the other operations of this table (read when a batch arrives, not at import).
   batchOperation(() => OPERATIONS),
   ...documentOperations(() => OPERATIONS, COLLECTIONS),

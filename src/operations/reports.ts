@@ -8,17 +8,18 @@ import type { Access as AccessKind } from '../auth/permissions';
 import type { Principal } from '../auth/principal';
 import type { Access, Operation, OperationInput, OperationResult } from '../http/operation';
 import { serviceRoot } from '../http/odata';
+import { ACTIVATION_COUNTS_KEY, ACTIVE_USER_COUNTS_KEY } from '../model/reportRows';
 import type { JsonObject } from '../model/resource';
 import { compileFilter, type FilterExpression } from '../odata/filter';
 import type { ContainerName } from '../store/containers';
 import type { StoredEntity } from '../store/entityStore';
 
-interface ReportColumn {
+export interface ReportColumn {
   readonly header: string;
   readonly property: string;
 }
 
-interface ReportDeclaration {
+export interface ReportDeclaration {
   readonly name: string;
   /** The route: `beta/reports/<name>` plus the function's parameters, if it has any. */
   readonly route: string;
@@ -27,6 +28,8 @@ interface ReportDeclaration {
   readonly container: ContainerName;
   readonly typeName: string;
   readonly columns: readonly ReportColumn[];
+  /** The properties a row is known by (its natural key, from which its id is derived). */
+  readonly keys: readonly string[];
   /** How rows of one refresh are ordered (a queryable property). */
   readonly orderBy: { readonly property: string; readonly descending: boolean };
   /** The condition on rows from the function's parameters (e.g. the period). */
@@ -61,6 +64,7 @@ const activationCounts: ReportDeclaration = {
     ['iOS', 'ios'],
     ['Windows 10 Mobile', 'windows10Mobile'],
   ]),
+  keys: ACTIVATION_COUNTS_KEY,
   orderBy: { property: 'productType', descending: false },
   filterFor: () => undefined,
 };
@@ -83,6 +87,7 @@ const activeUserCounts: ReportDeclaration = {
     ['Report Date', 'reportDate'],
     ['Report Period', 'reportPeriod'],
   ]),
+  keys: ACTIVE_USER_COUNTS_KEY,
   orderBy: { property: 'reportDate', descending: true },
   filterFor(params) {
     const period = PERIODS[params.period ?? ''];
@@ -201,7 +206,7 @@ function reportOperation(report: ReportDeclaration): Operation {
   };
 }
 
-export const REPORT_OPERATIONS: readonly Operation[] = [
-  reportOperation(activationCounts),
-  reportOperation(activeUserCounts),
-];
+/** The report functions, each over the rows of one container. */
+export const REPORTS: readonly ReportDeclaration[] = [activationCounts, activeUserCounts];
+
+export const REPORT_OPERATIONS: readonly Operation[] = REPORTS.map(reportOperation);

@@ -3,7 +3,7 @@
  * (the SDK's own retries included), and request units, collected for telemetry. Past the deadline the
  * request answers 503 with Retry-After, never later; the calls still in flight are aborted.
  */
-import { ServiceUnavailableError } from '../errors';
+import { ServiceUnavailableError, TooManyRequestsError } from '../errors';
 
 /** Retry-After (seconds) of a request whose store work outlasted its deadline. */
 export const DEADLINE_RETRY_AFTER_SECONDS = 2;
@@ -126,4 +126,20 @@ export async function untilSettled<T>(
       await budget.pause(Math.random() * Math.min(200, 2 ** Math.min(round + 1, 8)));
     }
   });
+}
+
+/**
+ * Runs `work` again each time the database throttles it (429) after the SDK's own retries, waiting as long
+ * as the database asked (a little more, jittered, so retrying writers spread out), until the budget's
+ * deadline, then 503. For work no client can sensibly repeat by itself sooner: a large import.
+ */
+export async function whileThrottled<T>(budget: RequestBudget, work: () => Promise<T>): Promise<T> {
+  for (;;) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!(error instanceof TooManyRequestsError)) throw error;
+      await budget.pause(Math.max(10, error.retryAfterMs) * (1 + Math.random() / 4));
+    }
+  }
 }

@@ -9,7 +9,13 @@
  * `If-Match`, exactly one writer per version wins and the others answer 412.
  */
 import { createHash } from 'node:crypto';
-import { type Container, ErrorResponse, type RequestOptions } from '@azure/cosmos';
+import {
+  type Container,
+  ErrorResponse,
+  type JSONObject,
+  type OperationInput,
+  type RequestOptions,
+} from '@azure/cosmos';
 import { z } from 'zod';
 import {
   BadRequestError,
@@ -23,7 +29,7 @@ import {
 import type { SqlCondition } from '../odata/filter';
 import type { QueryShape } from '../odata/listOptions';
 import { type Entity, type JsonObject, type ResourceDefinition, decodeStored } from '../model/resource';
-import { RETRY, type RequestBudget, WriterTurns, untilSettled } from './budget';
+import { RETRY, type RequestBudget, WriterTurns, untilSettled, whileThrottled } from './budget';
 
 /** Where an entity lives: the caller's tenant and the owner the path names (e.g. `users/<oid>`). */
 export interface PartitionScope {
@@ -43,6 +49,15 @@ export interface StoredEntity<D extends JsonObject = JsonObject> extends Entity<
   /** The entity's version, returned as the HTTP ETag. */
   readonly etag: string;
 }
+
+/** What a write of many entities did: how many it created and how many it replaced. */
+export interface WrittenCounts {
+  readonly created: number;
+  readonly replaced: number;
+}
+
+/** The most operations Cosmos DB takes in one transactional batch. */
+export const MAX_BATCH_OPERATIONS = 100;
 
 /** Whether the client's precondition (`If-Match`) admits the entity's current version. */
 export type Precondition = (current: StoredEntity) => boolean;
@@ -65,7 +80,7 @@ function statusOf(error: unknown): number | string | undefined {
 }
 
 /** Store errors that a client can act on become service errors; anything else stays a fault (500). */
-export function toServiceError(error: unknown, budget?: RequestBudget): unknown {
+export function toServiceError(error: unknown, budget?: RequestBudget, retryAfterMsOf429?: number): unknown {
   if (error instanceof ServiceError) return error;
   if (error instanceof Error && error.name === 'AbortError' && budget !== undefined) return budget.exceeded(error);
   const code = statusOf(error);
@@ -74,8 +89,8 @@ export function toServiceError(error: unknown, budget?: RequestBudget): unknown 
   if (code === 404) return new NotFoundError('The entity does not exist (it was deleted meanwhile).', 'itemNotFound');
   if (code === 409) return new ConflictError('An entity with this id already exists.');
   if (code === 429) {
-    const retryAfterMs = error instanceof ErrorResponse ? (error.retryAfterInMs ?? 1000) : 1000;
-    return new TooManyRequestsError(Math.max(1, Math.ceil(retryAfterMs / 1000)));
+    const retryAfterMs = error instanceof ErrorResponse ? (error.retryAfterInMs ?? 1000) : (retryAfterMsOf429 ?? 1000);
+    return new TooManyRequestsError(Math.max(1, Math.ceil(retryAfterMs / 1000)), retryAfterMs);
   }
   if (code === 503 || code === 408 || (typeof code === 'string' && NETWORK_ERRORS.has(code))) {
     return new ServiceUnavailableError(5, error);
@@ -269,6 +284,95 @@ export class EntityStore<D extends JsonObject = JsonObject> {
     const written = await this.tryWrite('upsert', location, this.documentOf(location, entity), budget);
     if (written.raced !== undefined) throw new Error(`An unconditional upsert lost a race (${written.raced}).`);
     return { created: written.created, entity: this.entityOf(written.document) };
+  }
+
+  /**
+   * Upserts many entities of one partition: 100 to a transactional batch (one request, all or none of its
+   * upserts), `concurrency` batches in flight. A throttled batch is tried again until the deadline. The first
+   * batch that fails for another reason (or at the deadline) stops the others from starting, and its error
+   * is thrown once those in flight have settled: the batches written by then stay written, and
+   * `onWritten` has been told of each.
+   *
+   * Transactional batches rather than the SDK's bulk executor (`executeBulkOperations`): every entity here is
+   * in one partition, which is what a transactional batch is for, and the bulk executor polls for its results
+   * once a second and starts at one request in flight (10,000 rows on the embedded server: about 3 s, against
+   * 0.3 s in batches of 100, four at a time).
+   */
+  async upsertMany(
+    scope: PartitionScope,
+    entities: readonly Entity<D>[],
+    budget: RequestBudget,
+    options: { readonly concurrency: number; readonly onWritten?: (counts: WrittenCounts) => void },
+  ): Promise<WrittenCounts> {
+    const location = locationOf(scope);
+    const batches: Entity<D>[][] = [];
+    for (let start = 0; start < entities.length; start += MAX_BATCH_OPERATIONS) {
+      batches.push(entities.slice(start, start + MAX_BATCH_OPERATIONS));
+    }
+    let next = 0;
+    let created = 0;
+    let replaced = 0;
+    let failure: { error: unknown } | undefined;
+    const writer = async (): Promise<void> => {
+      while (failure === undefined && next < batches.length) {
+        const batch = batches[next] ?? [];
+        next += 1;
+        try {
+          const written = await whileThrottled(budget, () => this.upsertBatch(location, batch, budget));
+          created += written.created;
+          replaced += written.replaced;
+          options.onWritten?.(written);
+        } catch (error) {
+          failure ??= { error };
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(Math.max(1, options.concurrency), batches.length) }, writer));
+    if (failure !== undefined) throw failure.error;
+    return { created, replaced };
+  }
+
+  /** One transactional batch of upserts in one partition: all of them, or (throwing) none. */
+  private async upsertBatch(
+    location: Location,
+    entities: readonly Entity<D>[],
+    budget: RequestBudget,
+  ): Promise<WrittenCounts> {
+    // New operation objects for every attempt: the SDK rewrites an operation's partitionKey in place.
+    const operations: OperationInput[] = entities.map((entity) => ({
+      operationType: 'Upsert',
+      partitionKey: location.pk,
+      // Entities hold only what JSON parsing and validation made (JSON values), which is what the SDK asks.
+      resourceBody: this.documentOf(location, entity) as JSONObject,
+    }));
+    let response;
+    try {
+      response = await budget.race(this.container.items.batch(operations, location.pk, { abortSignal: budget.signal }));
+    } catch (error) {
+      // The SDK wraps a refused batch request in an Error of its own; its cause carries the status.
+      if (error instanceof ServiceError) throw error;
+      throw toServiceError(error instanceof Error && error.cause !== undefined ? error.cause : error, budget);
+    }
+    const results = response.result ?? [];
+    budget.add(results.reduce((sum, result) => sum + (result.requestCharge || 0), 0));
+    // A batch that failed (207) names the operation that failed; the others answer 424 and none was written.
+    const failed = results.find((result) => result.statusCode >= 400 && result.statusCode !== 424);
+    if (failed !== undefined || response.code === 207) {
+      const status = failed?.statusCode ?? response.code;
+      const retryAfterMs = Number(response.headers['x-ms-retry-after-ms'] ?? 1000);
+      throw toServiceError(
+        Object.assign(new Error(`A batch of upserts failed with ${status}.`), { code: status }),
+        budget,
+        retryAfterMs,
+      );
+    }
+    if (results.length !== entities.length) {
+      throw new Error(`The store answered a batch of ${entities.length} upserts with ${results.length} results.`);
+    }
+    return {
+      created: results.filter((result) => result.statusCode === 201).length,
+      replaced: results.filter((result) => result.statusCode === 200).length,
+    };
   }
 
   /** Creates the entity only if no entity has its id (`If-None-Match: *`): 412 otherwise, nothing changed. */

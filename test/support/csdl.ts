@@ -166,7 +166,7 @@ function container(model: CsdlModel): Json {
 
 /**
  * Resolves an `@odata.context` URL against the model (OData 4.0 Part 1 §10): `{root}/$metadata#` then a
- * `Collection(type)`, or a path from an entity set or singleton through keys, navigation properties and bound
+ * `Collection(type)`, a type (a complex value), or a path from an entity set or singleton through keys, navigation properties and bound
  * functions, then an optional select list `(a,b)`, then `/$entity` for an entity of a collection. Returns
  * what the URL describes, or throws saying which part does not resolve.
  */
@@ -180,6 +180,9 @@ export function resolveContextUrl(model: CsdlModel, url: string, serviceRoot: st
     if (name === undefined || typeOf(model, name) === undefined) throw new Error(`unknown type ${collectionOfType}`);
     return { type: name, collection: true };
   }
+  // A complex (or primitive) value, such as an action's result: `#{namespace}.{type}` (OData 4.0 Part 1 §10).
+  const valueType = localName(model, fragment);
+  if (valueType !== undefined && typeOf(model, valueType) !== undefined) return { type: valueType, collection: false };
   const entity = fragment.endsWith('/$entity');
   if (entity) fragment = fragment.slice(0, -'/$entity'.length);
   const segments = pathSegments(fragment);

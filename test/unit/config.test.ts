@@ -31,7 +31,18 @@ describe('configuration', () => {
     const config = parseConfig({});
     expect(config.cosmos.endpoint).toBeUndefined();
     expect(config.maxBodyBytes).toBe(65536);
+    expect(config.import).toEqual({ maxRows: 10_000, maxBodyBytes: 4 * 1024 * 1024, writeConcurrency: 4 });
     expect(config.runningInAzure).toBe(false);
+  });
+
+  it('reads the import limits', () => {
+    const config = parseConfig({
+      IMPORT_MAX_ROWS: '500',
+      IMPORT_MAX_BODY_BYTES: '1048576',
+      IMPORT_WRITE_CONCURRENCY: '1',
+    });
+    expect(config.import).toEqual({ maxRows: 500, maxBodyBytes: 1_048_576, writeConcurrency: 1 });
+    expect(problems({ IMPORT_MAX_BODY_BYTES: String(32 * 1024 * 1024 + 1) })[0]).toMatch(/^IMPORT_MAX_BODY_BYTES: /);
   });
 
   it('reads a Cosmos account, key optional, and treats empty values as unset', () => {
@@ -89,6 +100,9 @@ describe('messages', () => {
     COSMOS_DATABASE: 'a/b',
     COSMOS_REQUEST_TIMEOUT_MS: '1e4',
     MAX_REQUEST_BODY_BYTES: 'lots',
+    IMPORT_MAX_ROWS: '0',
+    IMPORT_MAX_BODY_BYTES: '64MiB',
+    IMPORT_WRITE_CONCURRENCY: '33',
     AZURE_CLIENT_ID: 'my-app',
     APPLICATIONINSIGHTS_CONNECTION_STRING: 'IngestionEndpoint=https://x/',
     APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD',

@@ -15,6 +15,7 @@ import { GRAPH_TYPES } from '../../src/model/graphTypes';
 import { itemActivity } from '../../src/model/itemActivity';
 import type { ResourceDefinition } from '../../src/model/resource';
 import { office365ActivationCounts, office365ActiveUserCounts } from '../../src/model/reportRows';
+import { OPERATIONS } from '../../src/operations';
 import {
   type CsdlModel,
   type CsdlProperty,
@@ -157,6 +158,39 @@ describe("$metadata agrees with Graph's definitions", () => {
     }
     expect(compared).toBeGreaterThanOrEqual(38);
     expect(differences.sort()).toEqual(DIFFERENCES);
+  });
+
+  it("declares the import actions, bound to the report rows' collections, and the type they answer", () => {
+    const overloads = model.schema.import as Record<string, unknown>[];
+    expect(overloads).toEqual(
+      ['office365ActivationCounts', 'office365ActiveUserCounts'].map((rows) => ({
+        $Kind: 'Action',
+        $IsBound: true,
+        $Parameter: [{ $Name: 'bindingParameter', $Collection: true, $Type: `graph.${rows}` }],
+        $ReturnType: { $Type: 'graph.reportImportResult' },
+      })),
+    );
+    // Graph has no such action: the name is free in its metadata.
+    expect(graph.schema.import).toBeUndefined();
+    const result = typeOf(model, 'reportImportResult');
+    expect(result?.kind).toBe('ComplexType');
+    expect(result?.raw.$OpenType).toBeUndefined();
+    expect(allProperties(model, result ?? { name: '', kind: 'ComplexType', raw: {} }).map(shape)).toEqual(
+      ['created', 'replaced', 'unchanged'].map(() => ({ type: 'Edm.Int64', collection: false, nullable: false })),
+    );
+    // Each action is an operation of the table, at its collection under reports, and the only POSTs there.
+    const reportRoot = typeOf(model, 'reportRoot');
+    const collections = allProperties(model, reportRoot ?? { name: '', kind: 'EntityType', raw: {} });
+    for (const overload of overloads) {
+      const bound = localName(model, String((overload.$Parameter as { $Type: string }[])[0]?.$Type));
+      const navigation = collections.find((p) => p.navigation && p.type === bound);
+      expect(navigation, bound).toBeDefined();
+      const route = `beta/reports/${navigation?.name ?? ''}/import`;
+      const operation = OPERATIONS.find((op) => op.route === route);
+      expect(operation?.method, route).toBe('POST');
+      expect(operation?.aliases).toEqual([`beta/reports/${navigation?.name ?? ''}/microsoft.graph.import`]);
+    }
+    expect(OPERATIONS.filter((op) => op.route.endsWith('/import')).length).toBe(overloads.length);
   });
 
   it('declares the report functions as Graph does', () => {
