@@ -53,6 +53,10 @@ interface RowCandidate {
   readonly where: string;
   /** The row's property `name`, for a problem with it; undefined: not reported (a missing column is, once). */
   target(name: string): string | undefined;
+  /** Where the property stands in the row: a row's problems come in this order. */
+  order(name: string): number;
+  /** Where a missing value is an empty cell (CSV) rather than a null. */
+  readonly cells: boolean;
   readonly properties: JsonObject;
 }
 
@@ -142,6 +146,8 @@ function readCsv(text: string, report: ReportDeclaration, maxRows: number): Read
     candidates.push({
       where: `line ${row.line}`,
       target: (name) => (missing.has(name) ? undefined : `line ${row.line}: ${titleOf.get(name) ?? name}`),
+      order: (name) => header.fields.indexOf(titleOf.get(name) ?? ''),
+      cells: true,
       properties,
     });
   }
@@ -216,7 +222,13 @@ function readJson(text: string, report: ReportDeclaration, maxRows: number): Rea
         });
       }
     }
-    candidates.push({ where, target: (name) => `${where}.${name}`, properties });
+    candidates.push({
+      where,
+      target: (name) => `${where}.${name}`,
+      order: (name) => report.columns.findIndex((column) => column.property === name),
+      cells: false,
+      properties,
+    });
   });
   return { candidates, problems };
 }
@@ -236,9 +248,16 @@ function validateRows(
       entity = parseCreate(definition, candidate.properties);
     } catch (error) {
       if (!(error instanceof BadRequestError)) throw error;
-      for (const detail of error.details) {
+      const ordered = [...error.details].sort((a, b) => candidate.order(a.target) - candidate.order(b.target));
+      for (const detail of ordered) {
         const target = candidate.target(detail.target);
-        if (target !== undefined) problems.push({ ...detail, target });
+        if (target === undefined) continue;
+        const empty = candidate.cells && candidate.properties[detail.target] === null;
+        problems.push(
+          empty
+            ? { ...detail, target, message: 'The cell is empty: this column needs a value.' }
+            : { ...detail, target },
+        );
       }
       continue;
     }

@@ -21,6 +21,8 @@ export interface ProxiedRequest {
   readonly url: string;
   /** The partition key the SDK sent (its JSON array form), if any. */
   readonly partitionKey: string | undefined;
+  /** A (transactional) batch of operations, rather than one. */
+  readonly batch: boolean;
 }
 
 /** One request held back until the test releases it: the way to put two writers' steps in a chosen order. */
@@ -76,6 +78,7 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       method: incoming.method ?? 'GET',
       url: incoming.url ?? '/',
       partitionKey: incoming.headers['x-ms-documentdb-partitionkey'] as string | undefined,
+      batch: incoming.headers['x-ms-cosmos-is-batch-request'] === 'true',
     };
     const held = holds.findIndex((hold) => hold.matches(seen));
     if (held >= 0) {
