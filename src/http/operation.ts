@@ -55,7 +55,7 @@ export interface OperationInput {
   /** The parsed JSON object body, for operations that take one. */
   readonly body: JsonObject | undefined;
   /** The body as it came, for operations that declare `rawBody`. */
-  readonly rawBody?: RawBody | undefined;
+  readonly rawBody?: RawBody;
   readonly url: URL;
   readonly services: Services;
   /** The Functions invocation the request runs in (its log; JSON batching runs sub-requests in it). */

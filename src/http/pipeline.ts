@@ -224,7 +224,7 @@ export async function runOperation(
         query: url.searchParams,
         headers: request.headers,
         body,
-        rawBody,
+        ...(rawBody === undefined ? {} : { rawBody }),
         url,
         services: shared,
         invocation: context,
