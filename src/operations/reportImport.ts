@@ -154,6 +154,15 @@ function readCsv(text: string, report: ReportDeclaration, maxRows: number): Read
   return { candidates, problems };
 }
 
+/** Report rows are flat: `{"value": [{…}]}` nests three levels; a value nested deeper is refused unread. */
+const MAX_JSON_DEPTH = 8;
+
+function deeperThan(value: unknown, limit: number): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (limit === 0) return true;
+  return Object.values(value).some((child) => deeperThan(child, limit - 1));
+}
+
 function readJson(text: string, report: ReportDeclaration, maxRows: number): ReadRows {
   let parsed: unknown;
   try {
@@ -165,6 +174,9 @@ function readJson(text: string, report: ReportDeclaration, maxRows: number): Rea
     throw new BadRequestError(
       'The request body must be a JSON object {"value": [...]}, as the report function answers with $format=application/json.',
     );
+  }
+  if (deeperThan(parsed, MAX_JSON_DEPTH)) {
+    throw new BadRequestError(`The request body is nested deeper than ${MAX_JSON_DEPTH} levels: report rows are flat.`);
   }
   const body = parsed as JsonObject;
   const problems: ErrorDetail[] = [];
@@ -370,7 +382,7 @@ async function writeRows(
     throw new ServiceError(
       503,
       stopped.code,
-      `The import stopped part-way: ${written} of the ${changed.length} new or changed rows were written. ` +
+      `The import stopped part-way: at least ${written} of the ${changed.length} new or changed rows were written. ` +
         'Send the same import again: the rows already written count as unchanged.',
       { headers: { ...stopped.headers }, cause: error },
     );

@@ -52,6 +52,15 @@ describe('the catch-all function', () => {
     expect(invalid.status).toBe(400);
   });
 
+  it('runs an import offered at its namespace-qualified URL (an alias: no function of its own)', async () => {
+    const counts = { office365: 9, exchange: 8, oneDrive: 8, sharePoint: 10, skypeForBusiness: 0, yammer: 6 };
+    const value = [{ ...counts, ...row, reportRefreshDate: '2022-03-01', teams: 4 }];
+    const imported = await offer('POST', `${path}/microsoft.graph.import`, { value });
+    expect(imported.status).toBe(200);
+    expect(json(imported)).toMatchObject({ created: 1, replaced: 0, unchanged: 0 });
+    expect(json(await offer('POST', `${path}/import`, { value }))).toMatchObject({ unchanged: 1 });
+  });
+
   it('answers what no operation serves with 404 or 405', async () => {
     expect((await offer('GET', '/beta/reports/nothing')).status).toBe(404);
     const wrongMethod = await offer('PUT', path);

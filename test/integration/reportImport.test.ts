@@ -409,6 +409,10 @@ describe('all or nothing: every problem named, nothing written', () => {
     expect((await importCsv(ACTIVATIONS, '{"value": [', token, 'application/json')).status).toBe(400);
     expect((await importCsv(ACTIVATIONS, '[]', token, 'application/json')).status).toBe(400);
     expect((await importCsv(ACTIVATIONS, '', token)).status).toBe(400);
+    const deep = `{"value": [{"windows": ${'['.repeat(20_000)}${']'.repeat(20_000)}}]}`;
+    const nested = await importCsv(ACTIVATIONS, deep, token, 'application/json');
+    expect(nested.status).toBe(400);
+    expect((nested.json?.error as { message: string }).message).toContain('nested deeper');
     for (const type of ['text/plain', 'text/csv; charset=iso-8859-1', 'application/octet-stream']) {
       const response = await importCsv(ACTIVATIONS, ACTIVATION_CSV, token, type);
       expect(response.status, type).toBe(415);
