@@ -202,6 +202,44 @@ describe('the OpenAPI document', () => {
     expect(listed.sort()).toEqual(expected.sort());
   });
 
+  it("describes each import: Graph's CSV and JSON as the request body, the counts as the answer", async () => {
+    const document = await openApi();
+    const paths = document.paths as Operations;
+    const schemas = (document.components as { schemas: Record<string, Json> }).schemas;
+    for (const [rows, columns] of [
+      ['office365ActivationCounts', 'Report Refresh Date, Product Type, Windows, Mac, Android, iOS, Windows 10 Mobile'],
+      [
+        'office365ActiveUserCounts',
+        'Report Refresh Date, Office 365, Exchange, OneDrive, SharePoint, Skype For Business, Yammer, Teams, Report Date, Report Period',
+      ],
+    ] as const) {
+      const operation = paths[`/reports/${rows}/import`]?.post;
+      expect(operation?.operationId).toBe(`import${rows[0]?.toUpperCase() ?? ''}${rows.slice(1)}`);
+      const content = (operation?.requestBody as { required: boolean; content: Record<string, { schema: Json }> })
+        .content;
+      expect(Object.keys(content).sort()).toEqual(['application/json', 'text/csv']);
+      expect(content['text/csv']?.schema.type).toBe('string');
+      expect(content['text/csv']?.schema.description).toContain(columns);
+      const body = content['application/json']?.schema as { required: string[]; properties: Record<string, Json> };
+      expect(body.required).toEqual(['value']);
+      expect(body.properties.value).toEqual({
+        type: 'array',
+        items: { $ref: `#/components/schemas/microsoft.graph.${rows}-importRow` },
+      });
+      const row = schemas[`microsoft.graph.${rows}-importRow`] as { required: string[]; properties: Json };
+      expect(row.properties.id).toBeUndefined();
+      expect(row.required.length).toBe(columns.split(', ').length);
+      const answer = (operation?.responses as Record<string, { content?: Record<string, { schema: Json }> }>)['200'];
+      expect(answer?.content?.['application/json']?.schema).toEqual({
+        $ref: '#/components/schemas/microsoft.graph.reportImportResult',
+      });
+    }
+    expect(schemas['microsoft.graph.reportImportResult']).toMatchObject({
+      type: 'object',
+      required: ['created', 'replaced', 'unchanged'],
+    });
+  });
+
   it('states the permissions of contract §6 for every operation, and none for the documents', async () => {
     const paths = (await openApi()).paths as Operations;
     const analytics = {

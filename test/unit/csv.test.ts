@@ -47,7 +47,12 @@ describe('parseCsv', () => {
   });
 
   it('names the line of malformed quoting', () => {
-    expect(parseCsv('h\na"b,c\n').problems).toEqual([{ line: 2, message: expect.stringContaining('not quoted') }]);
+    expect(parseCsv('h\na"b,c\n').problems).toEqual([
+      {
+        line: 2,
+        message: 'A quote inside a field that is not quoted (RFC 4180: quote the field and double the quote).',
+      },
+    ]);
     expect(parseCsv('h\n"a"b,c\n').problems).toEqual([
       { line: 2, message: 'A quoted field has characters after its closing quote.' },
     ]);
