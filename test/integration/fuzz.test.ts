@@ -352,8 +352,98 @@ const batchBody = fc
     }),
   }));
 
+/** Graph's report CSV columns, and a valid row of each report, for the import actions. */
+const REPORT_CSV: Readonly<
+  Record<'activation' | 'activeUsers', { header: readonly string[]; row: readonly string[]; json: object }>
+> = {
+  activation: {
+    header: ['Report Refresh Date', 'Product Type', 'Windows', 'Mac', 'Android', 'iOS', 'Windows 10 Mobile'],
+    row: ['2019-06-16', 'Fuzzed product', '7', '3', '7', '3', '15'],
+    json: correctedActivationCounts,
+  },
+  activeUsers: {
+    header: [
+      'Report Refresh Date',
+      'Office 365',
+      'Exchange',
+      'OneDrive',
+      'SharePoint',
+      'Skype For Business',
+      'Yammer',
+      'Teams',
+      'Report Date',
+      'Report Period',
+    ],
+    row: ['2019-06-16', '9', '8', '8', '10', '0', '6', '5', '2019-06-15', '7'],
+    json: correctedActiveUserCounts,
+  },
+};
+
+const csvCell = fc.oneof(
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom('', '0', '-1', '3.5', '2019-02-30', '2019-06-16', '7', 'D7', '"', '""', '"a,b"'),
+  },
+  { weight: 1, arbitrary: fc.string({ maxLength: 8 }) },
+  { weight: 1, arbitrary: propertyValue.map((value) => (typeof value === 'string' ? value : JSON.stringify(value))) },
+);
+
+/** What an import takes: Graph's CSV or JSON, mostly valid, with cells, columns, quoting and rows broken. */
+function importBody(path: string): fc.Arbitrary<{ raw: string | Buffer; contentType?: string }> {
+  const report = path.includes('office365ActivationCounts') ? REPORT_CSV.activation : REPORT_CSV.activeUsers;
+  const quote = (cell: string) => (/[",\r\n]/.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell);
+  const csv = fc
+    .record({
+      header: fc.oneof(
+        { weight: 6, arbitrary: fc.constant<string[]>([...report.header]) },
+        { weight: 1, arbitrary: fc.shuffledSubarray<string>([...report.header], { minLength: 1 }) },
+        { weight: 1, arbitrary: fc.constant<string[]>([...report.header, 'Extra Column']) },
+        { weight: 1, arbitrary: fc.constant<string[]>(report.header.map((h) => h.toLowerCase())) },
+      ),
+      rows: fc.array(
+        fc.array(fc.option(csvCell, { freq: 4 }), { minLength: report.row.length, maxLength: report.row.length }),
+        { maxLength: 4 },
+      ),
+      bom: fc.boolean(),
+      end: fc.constantFrom('\r\n', '\n', ''),
+      raw: fc.boolean(),
+    })
+    .map(({ header, rows, bom, end, raw }) => {
+      const lines = [
+        header.map(quote).join(','),
+        ...rows.map((cells) =>
+          cells.map((cell, i) => (cell === null ? quote(report.row[i] ?? '') : raw ? cell : quote(cell))).join(','),
+        ),
+      ];
+      return { raw: `${bom ? '\ufeff' : ''}${lines.join('\r\n')}${end}`, contentType: 'text/csv' };
+    });
+  const json = fc.array(fc.array(mutation, { maxLength: 3 }), { maxLength: 4 }).map((rows) => ({
+    raw: JSON.stringify({
+      value: rows.map((mutations, i) => {
+        const row: Record<string, unknown> = { ...report.json, reportRefreshDate: `2019-06-1${i}` };
+        for (const change of mutations) {
+          if (change.kind === 'remove') delete row[change.name];
+          else
+            Object.defineProperty(row, change.name, {
+              value: change.value,
+              enumerable: true,
+              writable: true,
+              configurable: true,
+            });
+        }
+        return row;
+      }),
+    }),
+    contentType: 'application/json',
+  }));
+  return fc.oneof({ weight: 3, arbitrary: csv }, { weight: 2, arbitrary: json });
+}
+
 /** A body: a mutated valid one (most often), random JSON, or bytes that are not a JSON object. */
-function bodyFor(path: string): fc.Arbitrary<{ raw: string | Buffer } | undefined> {
+function bodyFor(path: string): fc.Arbitrary<{ raw: string | Buffer; contentType?: string } | undefined> {
+  if (/\/(microsoft\.graph\.)?import$/.test(path)) {
+    return fc.oneof({ weight: 6, arbitrary: importBody(path) }, { weight: 1, arbitrary: bodyFor('/beta/other') });
+  }
   if (path.endsWith('/$batch'))
     return fc.oneof(
       { weight: 4, arbitrary: batchBody },
@@ -404,7 +494,8 @@ interface FuzzRequest {
   readonly query: readonly (readonly [string, string])[];
   readonly headers: Record<string, string>;
   readonly token: TokenKind;
-  readonly body: { raw: string | Buffer } | undefined;
+  /** With the content type it is written in, which the request then (mostly) declares. */
+  readonly body: { raw: string | Buffer; contentType?: string } | undefined;
 }
 
 const request: fc.Arbitrary<FuzzRequest> = fc
@@ -493,6 +584,8 @@ describe('fuzzing every operation', () => {
   it(`${RUNS} random requests: no 5xx, Graph's errors, refused requests change nothing, ids read back`, async () => {
     console.log(`fuzz: ${RUNS} requests, seed ${SEED} (replay: FUZZ_SEED=${SEED} FUZZ_RUNS=${RUNS} npm run test:fuzz)`);
     const tally: Record<number, number> = {};
+    // The imports' own, to see that valid files get through as well as broken ones are refused.
+    const imports: Record<number, number> = {};
     // Entities the fuzzer can hit by id.
     for (const [path, body] of [
       ['/beta/me/analytics/activityStatistics', { ...correctedActivityStatistics, id: 'a' }],
@@ -508,12 +601,16 @@ describe('fuzzing every operation', () => {
         const before = await api.snapshot();
         const headers: Record<string, string> = { ...fuzz.headers };
         if (fuzz.body === undefined) delete headers['content-type'];
+        else if (fuzz.body.contentType !== undefined && headers['content-type']?.startsWith('application/json')) {
+          headers['content-type'] = fuzz.body.contentType;
+        }
         const response = await api.request(fuzz.method, url(fuzz), {
           headers,
           token: await tokenOf(fuzz.token),
           ...(fuzz.body === undefined ? {} : { raw: fuzz.body.raw }),
         });
         tally[response.status] = (tally[response.status] ?? 0) + 1;
+        if (fuzz.path.endsWith('/import')) imports[response.status] = (imports[response.status] ?? 0) + 1;
         expectWellFormed(fuzz, response);
         if (response.status >= 400) {
           expect(await api.snapshot(), `${fuzz.method} ${url(fuzz)} → ${response.status} changed the store`).toEqual(
@@ -528,7 +625,7 @@ describe('fuzzing every operation', () => {
       }),
       { numRuns: RUNS, seed: SEED, endOnFailure: true },
     );
-    console.log(`fuzz: statuses ${JSON.stringify(tally)}`);
+    console.log(`fuzz: statuses ${JSON.stringify(tally)}; of the imports ${JSON.stringify(imports)}`);
     expect(
       await referenceViolations(api.cosmos.database(api.host.cosmos.database).container('itemActivities')),
     ).toEqual([]);
