@@ -98,11 +98,13 @@ describe('a faulty database', () => {
     const phases: { name: string; mode: FaultMode; ms: number }[] = [
       { name: 'healthy', mode: { kind: 'pass' }, ms: 600 },
       { name: 'cut', mode: { kind: 'cut' }, ms: deadline + 500 },
-      { name: 'after cut', mode: { kind: 'pass' }, ms: deadline },
+      // Each recovery lasts long enough for what the fault caught to settle (up to the deadline and a busy
+      // machine's margin) and for fresh requests to run whole inside it.
+      { name: 'after cut', mode: { kind: 'pass' }, ms: deadline + 1_500 },
       { name: 'slow', mode: { kind: 'delay', minMs: deadline + 300, maxMs: deadline + 800 }, ms: deadline + 300 },
-      { name: 'after slow', mode: { kind: 'pass' }, ms: deadline + 700 },
+      { name: 'after slow', mode: { kind: 'pass' }, ms: deadline + 1_500 },
       { name: 'throttled', mode: { kind: 'throttle', retryAfterMs: 300 }, ms: deadline + 1_000 },
-      { name: 'after throttle', mode: { kind: 'pass' }, ms: deadline },
+      { name: 'after throttle', mode: { kind: 'pass' }, ms: deadline + 1_500 },
     ];
     // The SDK reads each container's metadata once, on first use: that happens before the load starts.
     for (const path of [ROWS, ACTIVITIES]) {
