@@ -71,11 +71,17 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop);
 }
 
-main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    for (const problem of error.problems) console.error(`graph-analytics-api cannot start: ${problem}`);
-  } else {
-    console.error(error);
-  }
-  process.exit(1);
-});
+/** Starts the local host; a setting it cannot use ends the process with one line naming it. */
+export function runLocalHost(): Promise<void> {
+  return main().catch((error: unknown) => {
+    if (error instanceof ConfigError) {
+      for (const problem of error.problems) console.error(`graph-analytics-api cannot start: ${problem}`);
+    } else {
+      console.error(error);
+    }
+    process.exit(1);
+  });
+}
+
+// `npm run dev` runs this file itself; `npm start` runs the built package, which calls runLocalHost.
+if (require.main === module) void runLocalHost();
