@@ -11,7 +11,7 @@
 // must pass a request on to the operation it is for, as they do under the real host.
 'use strict';
 const Module = require('node:module');
-const { readFileSync } = require('node:fs');
+const { globSync, readFileSync } = require('node:fs');
 const { join, resolve } = require('node:path');
 const { randomUUID } = require('node:crypto');
 
@@ -50,7 +50,9 @@ Module._load = function (request, ...rest) {
 
 const root = resolve(directory);
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-require(join(root, manifest.main));
+// As the worker does: `main` is one file, or a glob of files loaded one after the other.
+const mains = manifest.main.includes('*') ? globSync(manifest.main, { cwd: root }).sort() : [manifest.main];
+for (const main of mains) require(join(root, main));
 
 function triggerOf(metadata) {
   return Object.values(metadata.bindings).find((binding) => /trigger$/i.test(binding.type));
