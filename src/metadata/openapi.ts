@@ -256,6 +256,9 @@ function permissionsOf(operation: AuthenticatedOperation): Permissions {
   const scopes = [...new Set([...(own?.scopes ?? []), ...(others?.scopes ?? [])])];
   const roles = [...(application?.roles ?? [])];
   const list = (names: readonly string[] | undefined) => (names?.length ? names.join(', ') : 'none');
+  if (scopes.length === 0 && roles.length === 0) {
+    return { delegated: [], application: [], text: 'Any valid token: no particular permission.' };
+  }
   const text =
     own !== undefined && others !== undefined && list(own.scopes) !== list(others.scopes)
       ? `Delegated (scp), any of: for the signed-in user's own data ${list(own.scopes)}; for another user's ${list(others.scopes)}. Application (roles), any of: ${list(roles)}.`
@@ -492,9 +495,12 @@ function operationObject(operation: Operation, sources: OpenApiSources): JsonSch
     security:
       permissions === undefined
         ? []
-        : [...new Set([...permissions.delegated, ...permissions.application])].map((name) => ({
-            [SECURITY_SCHEME]: [name],
-          })),
+        : permissions.delegated.length + permissions.application.length === 0
+          ? // A token, with whatever permissions.
+            [{ [SECURITY_SCHEME]: [] }]
+          : [...new Set([...permissions.delegated, ...permissions.application])].map((name) => ({
+              [SECURITY_SCHEME]: [name],
+            })),
   };
 }
 
