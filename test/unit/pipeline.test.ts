@@ -151,7 +151,7 @@ describe('pipeline', () => {
     expect(answered.status).toBe(200);
     expect(authenticated).toBe(0);
     // No principal and no partition reach it.
-    expect(seen).toEqual([['body', 'budget', 'headers', 'params', 'query', 'services', 'url']]);
+    expect(seen).toEqual([['body', 'budget', 'headers', 'invocation', 'params', 'query', 'services', 'url']]);
     const refused = await operationHandler(
       operation(() => Promise.resolve({ status: 204 })),
       () => Promise.resolve(refusing),
