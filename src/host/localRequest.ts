@@ -7,62 +7,77 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { HttpRequest, HttpRequestParams, HttpRequestUser } from '@azure/functions';
 
-/** Node's parsed headers as a `Headers`: names are lower-case already, repeated ones joined with ", ". */
+/**
+ * Node's parsed headers as a `Headers`: names are lower-case already, repeated ones joined with ", ". Reads
+ * go to Node's object; a copy is made only to change or list them.
+ */
 export class LocalHeaders implements Headers {
-  private readonly fields = new Map<string, string>();
+  private copy: Map<string, string> | undefined;
 
-  constructor(headers: IncomingHttpHeaders) {
-    for (const name of Object.keys(headers).sort()) {
-      const value = headers[name];
-      if (value !== undefined) this.fields.set(name, Array.isArray(value) ? value.join(', ') : value);
+  constructor(private readonly parsed: IncomingHttpHeaders) {}
+
+  private fields(): Map<string, string> {
+    if (this.copy === undefined) {
+      this.copy = new Map();
+      for (const name of Object.keys(this.parsed).sort()) {
+        const value = this.parsed[name];
+        if (value !== undefined) this.copy.set(name, Array.isArray(value) ? value.join(', ') : value);
+      }
     }
+    return this.copy;
   }
 
   get(name: string): string | null {
-    return this.fields.get(name.toLowerCase()) ?? null;
+    const key = name.toLowerCase();
+    if (this.copy !== undefined) return this.copy.get(key) ?? null;
+    const value = Object.hasOwn(this.parsed, key) ? this.parsed[key] : undefined;
+    if (value === undefined) return null;
+    return Array.isArray(value) ? value.join(', ') : value;
   }
 
   has(name: string): boolean {
-    return this.fields.has(name.toLowerCase());
+    return this.get(name) !== null;
   }
 
   set(name: string, value: string): void {
-    this.fields.set(name.toLowerCase(), value);
+    this.fields().set(name.toLowerCase(), value);
   }
 
   append(name: string, value: string): void {
     const key = name.toLowerCase();
-    const current = this.fields.get(key);
-    this.fields.set(key, current === undefined ? value : `${current}, ${value}`);
+    const current = this.get(key);
+    this.fields().set(key, current === null ? value : `${current}, ${value}`);
   }
 
   delete(name: string): void {
-    this.fields.delete(name.toLowerCase());
+    this.fields().delete(name.toLowerCase());
   }
 
   getSetCookie(): string[] {
-    const value = this.fields.get('set-cookie');
-    return value === undefined ? [] : [value];
+    const value = this.parsed['set-cookie'];
+    return this.copy === undefined && Array.isArray(value)
+      ? [...value]
+      : [this.get('set-cookie') ?? ''].filter(Boolean);
   }
 
   forEach(callback: (value: string, key: string, parent: Headers) => void, thisArg?: unknown): void {
-    for (const [name, value] of this.fields) callback.call(thisArg, value, name, this);
+    for (const [name, value] of this.fields()) callback.call(thisArg, value, name, this);
   }
 
   entries(): MapIterator<[string, string]> {
-    return this.fields.entries();
+    return this.fields().entries();
   }
 
   keys(): MapIterator<string> {
-    return this.fields.keys();
+    return this.fields().keys();
   }
 
   values(): MapIterator<string> {
-    return this.fields.values();
+    return this.fields().values();
   }
 
   [Symbol.iterator](): MapIterator<[string, string]> {
-    return this.fields.entries();
+    return this.fields().entries();
   }
 }
 
@@ -111,23 +126,24 @@ export class LocalRequest implements HttpRequest {
     return this.bytes;
   }
 
-  readonly arrayBuffer = (): Promise<ArrayBuffer> => {
-    const bytes = this.consume();
-    return Promise.resolve(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer);
-  };
+  /** The body converted, or (read twice) a rejection, as fetch's Body gives. */
+  private read<T>(convert: (bytes: Buffer) => T): Promise<T> {
+    return new Promise((resolve) => resolve(convert(this.consume())));
+  }
 
-  readonly text = (): Promise<string> => Promise.resolve(this.consume().toString('utf8'));
+  readonly arrayBuffer = (): Promise<ArrayBuffer> =>
+    this.read((bytes) => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer);
+
+  readonly text = (): Promise<string> => this.read((bytes) => bytes.toString('utf8'));
 
   readonly json = async (): Promise<unknown> => JSON.parse(await this.text()) as unknown;
 
-  readonly blob = (): Promise<Blob> => Promise.resolve(new Blob([this.consume()]));
+  readonly blob = (): Promise<Blob> => this.read((bytes) => new Blob([bytes]));
 
   readonly formData = (): Promise<FormData> =>
-    new Request(this.url, {
-      method: this.method,
-      headers: [...this.headers],
-      body: this.consume(),
-    }).formData();
+    this.read((bytes) => new Request(this.url, { method: this.method, headers: [...this.headers], body: bytes })).then(
+      (request) => request.formData(),
+    );
 
   readonly clone = (): HttpRequest => new LocalRequest(this.init);
 }

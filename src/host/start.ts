@@ -35,7 +35,7 @@ async function main(): Promise<void> {
       port: local.port,
       hostname: local.hostname,
       ...(certificate === undefined ? {} : { tls: certificate }),
-      onRequest: (request) => console.log(requestLine(request)),
+      onRequest: (request) => process.stdout.write(`${requestLine(request)}\n`),
     });
   } catch (error) {
     const problem =

@@ -231,9 +231,24 @@ export class EntityStore<D extends JsonObject = JsonObject> {
     });
     if ('raced' in response) return response;
     budget.add(response.requestCharge);
-    const stored = this.decode(response.resource, location);
-    if (stored === undefined) throw new Error(`The store answered a ${mode} with a document of another partition.`);
+    // The store answers with the document as written and its system properties: only the version is new, so
+    // the document is not decoded again.
+    const answered = response.resource as Partial<Record<keyof StoredDocument, unknown>> | undefined;
+    if (answered?.pk !== location.pk || answered.tenantId !== location.tenantId || answered.id !== document.id) {
+      throw new Error(`The store answered a ${mode} with a document of another partition.`);
+    }
+    if (typeof answered._etag !== 'string') throw new Error(`The store answered a ${mode} without an _etag.`);
+    const stored = {
+      ...document,
+      _etag: answered._etag,
+      ...(typeof answered._ts === 'number' ? { _ts: answered._ts } : {}),
+    } as StoredDocument;
     return { created: response.statusCode === 201, document: stored };
+  }
+
+  /** The entity just written, as stored: it was validated before the write, so it is not decoded again. */
+  protected writtenEntity(entity: Entity<D>, document: StoredDocument): StoredEntity<D> {
+    return { type: entity.type, id: entity.id, data: entity.data, etag: this.etagOf(document) };
   }
 
   /** Deletes a document (if its version is still `etag`, when given); a lost race is returned. */
@@ -268,7 +283,7 @@ export class EntityStore<D extends JsonObject = JsonObject> {
     const location = locationOf(scope);
     const written = await this.tryWrite('upsert', location, this.documentOf(location, entity), budget);
     if (written.raced !== undefined) throw new Error(`An unconditional upsert lost a race (${written.raced}).`);
-    return { created: written.created, entity: this.entityOf(written.document) };
+    return { created: written.created, entity: this.writtenEntity(entity, written.document) };
   }
 
   /** Creates the entity only if no entity has its id (`If-None-Match: *`): 412 otherwise, nothing changed. */
@@ -276,7 +291,7 @@ export class EntityStore<D extends JsonObject = JsonObject> {
     const location = locationOf(scope);
     const written = await this.tryWrite('create', location, this.documentOf(location, entity), budget);
     if (written.raced !== undefined) throw new PreconditionFailedError(`An entity with the id '${entity.id}' exists.`);
-    return this.entityOf(written.document);
+    return this.writtenEntity(entity, written.document);
   }
 
   /**
@@ -299,7 +314,7 @@ export class EntityStore<D extends JsonObject = JsonObject> {
       if (precondition !== undefined && !precondition(entity)) throw new PreconditionFailedError();
       const next = change(entity);
       const written = await this.tryWrite('replace', location, this.documentOf(location, next), budget, current._etag);
-      return written.raced === undefined ? this.entityOf(written.document) : RETRY;
+      return written.raced === undefined ? this.writtenEntity(next, written.document) : RETRY;
     });
   }
 
