@@ -108,6 +108,57 @@ const storedDocument = z.object({
 });
 export type StoredDocument = z.infer<typeof storedDocument>;
 
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isInteger = (value: unknown): value is number => Number.isInteger(value);
+
+/**
+ * A stored document as `storedDocument` decodes it (its own fields only), checked by hand: every read decodes
+ * each document it returns, and the schema's general machinery cost more than the rest of a point read's
+ * work. Undefined when anything is amiss; the schema then decodes it, and says what.
+ */
+function wellFormed(raw: unknown): StoredDocument | undefined {
+  if (!isObject(raw)) return undefined;
+  const { id, pk, tenantId, type, data, idx, ver, rev, inc, ref, pending, referencedBy, _etag, _ts } = raw;
+  if (typeof id !== 'string' || typeof pk !== 'string' || typeof tenantId !== 'string') return undefined;
+  if (typeof type !== 'string' || !isObject(data) || typeof _etag !== 'string') return undefined;
+  const document: StoredDocument = { id, pk, tenantId, type, data, _etag };
+  if (idx !== undefined) {
+    if (!isObject(idx)) return undefined;
+    document.idx = idx;
+  }
+  if (ver !== undefined) {
+    if (typeof ver !== 'string') return undefined;
+    document.ver = ver;
+  }
+  if (rev !== undefined) {
+    if (!isInteger(rev)) return undefined;
+    document.rev = rev;
+  }
+  if (inc !== undefined) {
+    if (typeof inc !== 'string') return undefined;
+    document.inc = inc;
+  }
+  if (ref !== undefined) {
+    if (!isObject(ref) || typeof ref.pk !== 'string' || typeof ref.ver !== 'string') return undefined;
+    if (!isInteger(ref.rev) || typeof ref.inc !== 'string') return undefined;
+    document.ref = { pk: ref.pk, ver: ref.ver, rev: ref.rev, inc: ref.inc };
+  }
+  if (pending !== undefined) {
+    if (pending !== true) return undefined;
+    document.pending = true;
+  }
+  if (referencedBy !== undefined) {
+    if (!Array.isArray(referencedBy) || !referencedBy.every((p) => typeof p === 'string')) return undefined;
+    document.referencedBy = referencedBy;
+  }
+  if (_ts !== undefined) {
+    if (typeof _ts !== 'number') return undefined;
+    document._ts = _ts;
+  }
+  return document;
+}
+
 /** The names of a stored document's own fields: no dynamic property of an open type may use them. */
 export const STORE_FIELD_NAMES: readonly string[] = Object.keys(storedDocument.shape);
 
@@ -172,7 +223,7 @@ export class EntityStore<D extends JsonObject = JsonObject> {
 
   /** Decodes a stored document; one of another partition or tenant is never returned (defence in depth). */
   protected decode(raw: unknown, location: Location): StoredDocument | undefined {
-    const document = storedDocument.parse(raw);
+    const document = wellFormed(raw) ?? storedDocument.parse(raw);
     return document.pk === location.pk && document.tenantId === location.tenantId ? document : undefined;
   }
 
