@@ -77,7 +77,7 @@ function builtModules(): Plugin {
         // CommonJS, so that esbuild leaves `require` (the bundle's own) alone.
         contents: `
           const { readFileSync } = require('node:fs');
-          const { Script } = require('node:vm');
+          const { Script, constants } = require('node:vm');
           const { gunzipSync } = require('node:zlib');
           const functions = require('@azure/functions');
           const mark = ${JSON.stringify(DEFERRED_MARK)};
@@ -90,7 +90,9 @@ function builtModules(): Plugin {
               const packed = text.slice(start + mark.length, text.lastIndexOf('*/'));
               const code = gunzipSync(Buffer.from(packed, 'base64')).toString('latin1');
               const wrapper = '(function (exports, require, module, __filename, __dirname) {' + code + '\\n})';
-              const compiled = new Script(wrapper, { filename: __filename }).runInThisContext();
+              // import() of a module left outside (a local run's) goes to Node's own loader, as from a file.
+              const options = { filename: __filename, importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER };
+              const compiled = new Script(wrapper, options).runInThisContext();
               const deferred = { exports: {} };
               const load = (id) => (id === '@azure/functions' ? functions : require(id));
               compiled(deferred.exports, Object.assign(load, { main: undefined }), deferred, __filename, __dirname);
