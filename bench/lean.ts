@@ -7,7 +7,8 @@
  *
  *   create throughput at concurrency 16, service CPU per create and p99 latency: API and minimal server
  *   cold load: `node` loading the deployment package and registering every function, as the Functions
- *     host does (`scripts/functionsHost.cjs --load`), against `node -e 0`
+ *     host does (`scripts/functionsHost.cjs --load`), against `node -e 0`; and the same, then a first
+ *     answer (`GET /beta/$metadata`, which loads the app and builds its services)
  *   package: the files of `dist/app` (what azd uploads)
  *   page 50 against page 1 of 5,000 rows ($top=100, following next links)
  *   the API's RSS after each 10,000 of 50,000 mixed requests (creates, reads, lists, a report function)
@@ -158,21 +159,31 @@ async function mixedRss(server: Server, token: string): Promise<number[]> {
   return rss;
 }
 
-function coldLoad(): { bare: number; load: number } {
+/** `node -e 0`; loading the package as the Functions host does; and that, then a first answer ($metadata). */
+function coldStart(keys: string): { bare: number; load: number; first: number } {
   const host = join(ROOT, 'scripts', 'functionsHost.cjs');
+  // The first answer needs settings; the database is never reached (the document is the service's own).
+  const env = {
+    PATH: process.env.PATH ?? '',
+    COSMOS_ENDPOINT: 'http://127.0.0.1:9',
+    COSMOS_KEY: 'eA==',
+    DEV_KEYS_DIR: keys,
+  };
   const timed = (args: string[]) => {
     const started = performance.now();
-    const result = spawnSync(process.execPath, args, { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+    const result = spawnSync(process.execPath, args, { encoding: 'utf8', env });
     if (result.status !== 0) throw new Error(`node ${args.join(' ')}: ${result.stderr}`);
     return performance.now() - started;
   };
   const bare: number[] = [];
   const loaded: number[] = [];
+  const first: number[] = [];
   for (let round = 0; round < 15; round += 1) {
     bare.push(timed(['-e', '0']));
     loaded.push(timed([host, PACKAGE, '--load']));
+    first.push(timed([host, PACKAGE, '--invoke', 'getMetadata', '/beta/$metadata']));
   }
-  return { bare: median(bare), load: median(loaded) };
+  return { bare: median(bare), load: median(loaded), first: median(first) };
 }
 
 function packageSize(): { bytes: number; files: number } {
@@ -217,58 +228,30 @@ async function main(): Promise<void> {
   const creates = await createRounds(servers, token);
   const paging = await pagingRatio(apiServer.base, token);
   const rss = await mixedRss(apiServer, token);
-  const cold = coldLoad();
+  const cold = coldStart(keys);
   const size = packageSize();
 
   const a = creates.get('api');
   const b = creates.get('minimal');
   const m = (samples: number[] | undefined) => median(samples ?? []);
+  const ratio = (x: number, y: number) => (x / y).toFixed(2);
   console.log(
     `bench:lean, ${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${cpus().length} cores, ` +
       `medians of ${ROUNDS} alternating rounds of ${ROUND_MS / 1000} s at concurrency 16`,
   );
+  const table: [string, number, number, string, string][] = [
+    ['create throughput (requests/s)', m(a?.rate), m(b?.rate), '0', '>= 0.75'],
+    ['service CPU per create (µs)', m(a?.cpu), m(b?.cpu), '0', '<= 1.5'],
+    ['p99 create latency (ms)', m(a?.p99), m(b?.p99), '1', '<= 1.3'],
+    ['cold load, vs `node -e 0` (ms)', cold.load, cold.bare, '0', '<= 2.5'],
+    ['cold load + first answer, vs `node -e 0` (ms)', cold.first, cold.bare, '0', ''],
+    [`page ${PAGE} vs page 1 of ${ROWS} rows (ms)`, paging.deep, paging.first, '1', '<= 1.1'],
+  ];
   console.log(row('figure', 'API', 'minimal', 'ratio', 'goal'));
-  console.log(row('-', '-', '-', '-', '-').replace(/[ -]+/g, (s) => '-'.repeat(s.length)));
-  const ratio = (x: number, y: number) => (x / y).toFixed(2);
-  console.log(
-    row(
-      'create throughput (requests/s)',
-      m(a?.rate).toFixed(0),
-      m(b?.rate).toFixed(0),
-      ratio(m(a?.rate), m(b?.rate)),
-      '>= 0.75',
-    ),
-  );
-  console.log(
-    row(
-      'service CPU per create (µs)',
-      m(a?.cpu).toFixed(0),
-      m(b?.cpu).toFixed(0),
-      ratio(m(a?.cpu), m(b?.cpu)),
-      '<= 1.5',
-    ),
-  );
-  console.log(
-    row('p99 create latency (ms)', m(a?.p99).toFixed(1), m(b?.p99).toFixed(1), ratio(m(a?.p99), m(b?.p99)), '<= 1.3'),
-  );
-  console.log(
-    row(
-      'cold load vs `node -e 0` (ms)',
-      cold.load.toFixed(0),
-      cold.bare.toFixed(0),
-      ratio(cold.load, cold.bare),
-      '<= 2.5',
-    ),
-  );
-  console.log(
-    row(
-      `page ${PAGE} vs page 1 of ${ROWS} rows (ms)`,
-      paging.deep.toFixed(1),
-      paging.first.toFixed(1),
-      ratio(paging.deep, paging.first),
-      '<= 1.1',
-    ),
-  );
+  console.log(row('-', '-', '-', '-', '-').replace(/[ -]+/g, (dashes) => '-'.repeat(dashes.length)));
+  for (const [figure, api, minimal, digits, goal] of table) {
+    console.log(row(figure, api.toFixed(Number(digits)), minimal.toFixed(Number(digits)), ratio(api, minimal), goal));
+  }
   console.log(row(`package: ${size.files} files (MB)`, (size.bytes / 1024 / 1024).toFixed(2), '', '', '< 5 MB'));
   console.log(
     `API RSS after each ${Math.ceil(MIXED / 5)} of ${MIXED} mixed requests (MiB): ${rss.map((r) => r.toFixed(0)).join(', ')}` +
