@@ -63,16 +63,25 @@ function defaultLog(level: LogLevel, message: string): void {
 }
 
 /** Reads the body, keeping at most `limit` bytes (the pipeline answers 413 past its own limit). */
-async function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let kept = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    if (kept >= limit) continue;
-    const part = chunk.subarray(0, limit - kept);
-    chunks.push(part);
-    kept += part.length;
-  }
-  return Buffer.concat(chunks);
+function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
+  // Events rather than an async iterator: one promise per request, not several per chunk.
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let kept = 0;
+    request.on('data', (chunk: Buffer) => {
+      if (kept >= limit) return;
+      const part = chunk.subarray(0, limit - kept);
+      chunks.push(part);
+      kept += part.length;
+    });
+    request.once('end', () =>
+      resolve(chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : Buffer.concat(chunks)),
+    );
+    request.once('error', reject);
+    request.once('close', () => {
+      if (!request.complete) reject(new Error('The client closed the connection before sending the whole body.'));
+    });
+  });
 }
 
 async function writeResponse(response: ServerResponse, init: HttpResponseInit): Promise<void> {
