@@ -5,6 +5,9 @@
 //
 //   node scripts/functionsHost.cjs <package directory> --list          registrations as JSON lines, then exit
 //   node scripts/functionsHost.cjs <package directory> --load          require main and exit (cold load)
+//   node scripts/functionsHost.cjs <package directory> --invoke <function> <path>
+//                                                   then answer one GET of <path> with <function>, print the
+//                                                   status, and exit (cold start to a first answer)
 //   node scripts/functionsHost.cjs <package directory> [--port <n>]    serve on 127.0.0.1 (0: any free port)
 //
 // Routing is the host's, not the app's: routes are tried in registration order, so the app's own handlers
@@ -121,40 +124,59 @@ async function invoke(route, params, request, body, url) {
   return (await invocation.getResponse(context, result)).returnValue.http;
 }
 
-const server = require('node:http').createServer((request, response) => {
-  const chunks = [];
-  request.on('data', (chunk) => chunks.push(chunk));
-  request.on('end', () => {
-    const url = `http://${request.headers.host ?? '127.0.0.1'}${request.url}`;
-    const path = new URL(url).pathname.slice(1);
-    let found;
-    for (const route of routes) {
-      const params = route.methods.includes(request.method) ? route.match(path) : undefined;
-      if (params !== undefined) {
-        found = { route, params };
-        break;
+if (mode === '--invoke') {
+  const [name, path] = process.argv.slice(4);
+  const route = routes.find((candidate) => candidate.metadata.name === name);
+  if (route === undefined) throw new Error(`no function named ${name}`);
+  const request = { method: 'GET', headers: { host: '127.0.0.1' } };
+  invoke(route, {}, request, Buffer.alloc(0), `http://127.0.0.1${path}`).then(
+    (http) => {
+      process.stdout.write(`${http.statusCode}\n`);
+      process.exit(0);
+    },
+    (error) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+} else serve();
+
+function serve() {
+  const server = require('node:http').createServer((request, response) => {
+    const chunks = [];
+    request.on('data', (chunk) => chunks.push(chunk));
+    request.on('end', () => {
+      const url = `http://${request.headers.host ?? '127.0.0.1'}${request.url}`;
+      const path = new URL(url).pathname.slice(1);
+      let found;
+      for (const route of routes) {
+        const params = route.methods.includes(request.method) ? route.match(path) : undefined;
+        if (params !== undefined) {
+          found = { route, params };
+          break;
+        }
       }
-    }
-    if (found === undefined) {
-      response.statusCode = 404;
-      response.end();
-      return;
-    }
-    invoke(found.route, found.params, request, Buffer.concat(chunks), url).then(
-      (http) => {
-        response.statusCode = Number(http.statusCode);
-        for (const [name, value] of Object.entries(http.headers)) response.setHeader(name, value);
-        response.end(http.body?.bytes === undefined ? undefined : Buffer.from(http.body.bytes));
-      },
-      (error) => {
-        console.error(error);
-        response.statusCode = 500;
+      if (found === undefined) {
+        response.statusCode = 404;
         response.end();
-      },
-    );
+        return;
+      }
+      invoke(found.route, found.params, request, Buffer.concat(chunks), url).then(
+        (http) => {
+          response.statusCode = Number(http.statusCode);
+          for (const [name, value] of Object.entries(http.headers)) response.setHeader(name, value);
+          response.end(http.body?.bytes === undefined ? undefined : Buffer.from(http.body.bytes));
+        },
+        (error) => {
+          console.error(error);
+          response.statusCode = 500;
+          response.end();
+        },
+      );
+    });
   });
-});
-server.listen(Number(mode === '--port' ? portArgument : 0), '127.0.0.1', () => {
-  console.log(`functions host listening on http://127.0.0.1:${server.address().port}`);
-});
-process.once('SIGTERM', () => server.close(() => process.exit(0)));
+  server.listen(Number(mode === '--port' ? portArgument : 0), '127.0.0.1', () => {
+    console.log(`functions host listening on http://127.0.0.1:${server.address().port}`);
+  });
+  process.once('SIGTERM', () => server.close(() => process.exit(0)));
+}
