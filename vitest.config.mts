@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'test/**/*.test.mts'],
+    globalSetup: ['./test/support/buildPackage.ts'],
     // Several files mostly wait (fault phases, child processes, idle pauses): more files than cores run at once.
     maxWorkers: 4,
     // Generous: a timeout is a hang detector here, never a speed check (bench/ measures speed), and the files

@@ -3,7 +3,7 @@
  * operation shares. Built once per process (by the Functions entry or the local host), never per request.
  */
 import type { Database } from '@azure/cosmos';
-import { ManagedIdentityCredential } from '@azure/identity';
+import { lazyCredential } from './auth/azureCredential';
 import type { Authenticator } from './auth/principal';
 import type { Config } from './config';
 import type { Services } from './http/operation';
@@ -21,7 +21,9 @@ export function createTelemetry(config: Config): TelemetrySink {
   return new ApplicationInsightsSink({
     connectionString,
     credential:
-      identityClientId === undefined ? undefined : new ManagedIdentityCredential({ clientId: identityClientId }),
+      identityClientId === undefined
+        ? undefined
+        : lazyCredential((identity) => new identity.ManagedIdentityCredential({ clientId: identityClientId })),
   });
 }
 

@@ -3,15 +3,15 @@
  * per process on first use; a configuration fault is logged at start-up and answered 500 (logged with the
  * request-id), never thrown at import, which would hide every function.
  */
-import { app, type HttpHandler } from '@azure/functions';
+import type { HttpHandler } from '@azure/functions';
 import { createServices } from '../app';
 import { createAuthenticator } from '../auth/authentication';
 import { ConfigError, parseConfig } from '../config';
-import { Readiness, healthHandler, isHealthRequest } from '../http/health';
+import { HEALTH_ROUTE, Readiness, healthHandler, isHealthRequest } from '../http/health';
 import { routedOperationHandler, type ServicesProvider, unmatchedHandler } from '../http/pipeline';
 import { RouteTable } from '../http/routes';
 import type { Services } from '../http/operation';
-import { OPERATIONS, findOperation } from '../operations';
+import { OPERATIONS, UNMATCHED_ROUTE, findOperation } from '../operations';
 import { createCosmosClient } from '../store/cosmos';
 
 let services: Promise<Services> | undefined;
@@ -31,12 +31,13 @@ const functionsServices: ServicesProvider = () => {
   return services;
 };
 
-app.hook.appStart(() => {
+/** Builds the services when the app starts, so that a configuration fault is logged at once. */
+function startServices(): void {
   functionsServices().catch((error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);
     console.error(`graph-analytics-api cannot start: ${message}`);
   });
-});
+}
 
 /** Every operation's routes, most specific first: what decides which operation a request is for. */
 const routes = new RouteTable(OPERATIONS);
@@ -61,3 +62,19 @@ const unmatched = unmatchedHandler(OPERATIONS, functionsServices);
 /** The handler of the catch-all function: Graph-shaped 404 and 405 (and any operation offered to it). */
 export const unmatchedRouteHandler: HttpHandler = (request, context) =>
   isHealthRequest(request) ? healthRouteHandler(request, context) : unmatched(request, context);
+
+/** What the registrations (`functions.ts`) call: each function's handler, and the start of the services. */
+export interface FunctionHandlers {
+  handlerOf(name: string): HttpHandler;
+  startServices(): void;
+}
+
+export const functionHandlers: FunctionHandlers = {
+  handlerOf: (name) =>
+    name === HEALTH_ROUTE.name
+      ? healthRouteHandler
+      : name === UNMATCHED_ROUTE.name
+        ? unmatchedRouteHandler
+        : handlerFor(name),
+  startServices,
+};

@@ -7,7 +7,13 @@ import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { type HttpHandler, HttpRequest, HttpResponse, InvocationContext, type LogLevel } from '@azure/functions';
+import {
+  type HttpHandler,
+  HttpResponse,
+  type HttpResponseInit,
+  InvocationContext,
+  type LogLevel,
+} from '@azure/functions';
 import { createServices } from '../app';
 import { createAuthenticator } from '../auth/authentication';
 import type { Config } from '../config';
@@ -21,6 +27,7 @@ import { OPERATIONS, UNMATCHED_ROUTE } from '../operations';
 import { type CosmosConnection, createCosmosClient, ensureDatabase } from '../store/cosmos';
 import { invocationTraceParent } from '../telemetry';
 import type { EmbeddedCosmos } from './embeddedCosmos';
+import { LocalRequest } from './localRequest';
 
 export interface LocalHostOptions {
   readonly config: Config;
@@ -55,32 +62,54 @@ function defaultLog(level: LogLevel, message: string): void {
   if (level === 'warning' || level === 'error' || level === 'critical') console.error(`[${level}] ${message}`);
 }
 
-function headersOf(request: IncomingMessage): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return headers;
-}
-
 /** Reads the body, keeping at most `limit` bytes (the pipeline answers 413 past its own limit). */
-async function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let kept = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    if (kept >= limit) continue;
-    const part = chunk.subarray(0, limit - kept);
-    chunks.push(part);
-    kept += part.length;
-  }
-  return Buffer.concat(chunks);
+function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
+  // Events rather than an async iterator: one promise per request, not several per chunk.
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let kept = 0;
+    request.on('data', (chunk: Buffer) => {
+      if (kept >= limit) return;
+      const part = chunk.subarray(0, limit - kept);
+      chunks.push(part);
+      kept += part.length;
+    });
+    request.once('end', () =>
+      resolve(chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : Buffer.concat(chunks)),
+    );
+    request.once('error', reject);
+    request.once('close', () => {
+      if (!request.complete) reject(new Error('The client closed the connection before sending the whole body.'));
+    });
+  });
 }
 
-async function writeResponse(response: ServerResponse, init: HttpResponse): Promise<void> {
-  response.statusCode = init.status;
-  init.headers.forEach((value, name) => response.setHeader(name, value));
-  const body = Buffer.from(await init.arrayBuffer());
-  if (body.length > 0) response.setHeader('Content-Length', body.length);
+async function writeResponse(response: ServerResponse, init: HttpResponseInit): Promise<void> {
+  const { body, headers } = init;
+  // What the pipeline answers (a text body or none, plain headers) is written as it is; anything else goes
+  // through `HttpResponse`, as the Functions host would take it.
+  if (
+    (typeof body !== 'string' && body !== undefined) ||
+    init.jsonBody !== undefined ||
+    init.cookies !== undefined ||
+    (headers !== undefined && Object.getPrototypeOf(headers) !== Object.prototype)
+  ) {
+    const full = new HttpResponse(init);
+    response.statusCode = full.status;
+    full.headers.forEach((value, name) => response.setHeader(name, value));
+    const bytes = Buffer.from(await full.arrayBuffer());
+    if (bytes.length > 0) response.setHeader('Content-Length', bytes.length);
+    response.end(bytes);
+    return;
+  }
+  response.statusCode = init.status ?? 200;
+  for (const [name, value] of Object.entries((headers ?? {}) as Record<string, string>)) {
+    response.setHeader(name, value);
+  }
+  if (body !== undefined && body.length > 0) {
+    if (!response.hasHeader('Content-Type')) response.setHeader('Content-Type', 'text/plain;charset=UTF-8');
+    response.setHeader('Content-Length', Buffer.byteLength(body));
+  }
   response.end(body);
 }
 
@@ -169,12 +198,12 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
       const body = await readBody(request, Math.max(config.maxBodyBytes, config.import.maxBodyBytes) + 1);
       const found = match.kind === 'found' ? match : undefined;
       const name = found?.target.name ?? UNMATCHED_ROUTE.name;
-      const httpRequest = new HttpRequest({
+      const httpRequest = new LocalRequest({
         method,
         url: url.toString(),
-        headers: headersOf(request),
+        headers: request.headers,
         params: found?.params ?? {},
-        ...(body.length > 0 ? { body: { bytes: body } } : {}),
+        body,
       });
       const context = new InvocationContext({
         functionName: name,
@@ -183,7 +212,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
         logHandler: (level, ...args) => log(level, args.map(String).join(' ')),
       });
       const result = await (found?.target.handler ?? unmatched)(httpRequest, context);
-      await writeResponse(response, new HttpResponse(result));
+      await writeResponse(response, result);
     })().catch((error: unknown) => {
       const requestId = randomUUID();
       log(
@@ -202,7 +231,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
           'An internal error occurred. Quote the request-id when reporting it.',
         ),
       );
-      void writeResponse(response, new HttpResponse(fault)).catch(() => response.end());
+      void writeResponse(response, fault).catch(() => response.end());
     });
   };
   const server: Server =

@@ -13,6 +13,20 @@ function requestLine(request: AnsweredRequest): string {
   return `${request.method} ${request.target} ${request.status} ${ms} ms request-id ${request.requestId ?? '-'}`;
 }
 
+/** Request lines go out together, once per turn of the event loop: under load, one write for many requests. */
+const requestLog = {
+  pending: '',
+  add(line: string): void {
+    if (this.pending === '') setImmediate(() => this.flush());
+    this.pending += `${line}\n`;
+  },
+  flush(): void {
+    if (this.pending === '') return;
+    process.stdout.write(this.pending);
+    this.pending = '';
+  },
+};
+
 async function main(): Promise<void> {
   const config = parseLocalConfig(process.env);
   const { local } = config;
@@ -35,7 +49,7 @@ async function main(): Promise<void> {
       port: local.port,
       hostname: local.hostname,
       ...(certificate === undefined ? {} : { tls: certificate }),
-      onRequest: (request) => console.log(requestLine(request)),
+      onRequest: (request) => requestLog.add(requestLine(request)),
     });
   } catch (error) {
     const problem =
@@ -65,17 +79,26 @@ async function main(): Promise<void> {
     console.log(`Microsoft Entra ID tokens for audience ${config.auth.issuer.audiences.join(', ')}`);
   }
   const stop = () => {
-    void host.close().then(() => process.exit(0));
+    void host.close().then(() => {
+      requestLog.flush();
+      process.exit(0);
+    });
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }
 
-main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    for (const problem of error.problems) console.error(`graph-analytics-api cannot start: ${problem}`);
-  } else {
-    console.error(error);
-  }
-  process.exit(1);
-});
+/** Starts the local host; a setting it cannot use ends the process with one line naming it. */
+export function runLocalHost(): Promise<void> {
+  return main().catch((error: unknown) => {
+    if (error instanceof ConfigError) {
+      for (const problem of error.problems) console.error(`graph-analytics-api cannot start: ${problem}`);
+    } else {
+      console.error(error);
+    }
+    process.exit(1);
+  });
+}
+
+// `npm run dev` runs this file itself; `npm start` runs the built package, which calls runLocalHost.
+if (require.main === module) void runLocalHost();

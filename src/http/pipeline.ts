@@ -61,6 +61,9 @@ function isJsonContentType(value: string | null): boolean {
   return charset === undefined || charset === 'charset=utf-8';
 }
 
+/** Refuses bytes that are not UTF-8 (stateless between calls: one for the process). */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 async function readJsonObject(request: HttpRequest, maxBytes: number): Promise<JsonObject> {
   const declared = Number(request.headers.get('content-length') ?? '0');
   if (declared > maxBytes) throw new PayloadTooLargeError(maxBytes);
@@ -70,7 +73,7 @@ async function readJsonObject(request: HttpRequest, maxBytes: number): Promise<J
   if (!isJsonContentType(request.headers.get('content-type'))) throw new UnsupportedMediaTypeError();
   let parsed: unknown;
   try {
-    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    parsed = JSON.parse(UTF8.decode(bytes));
   } catch {
     throw new BadRequestError('The request body is not valid JSON.');
   }

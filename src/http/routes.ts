@@ -17,6 +17,8 @@ export interface CompiledRoute {
   readonly template: string;
   readonly segments: readonly Segment[];
   readonly ranks: readonly number[];
+  /** Ends with a catch-all segment (`{*rest}`). */
+  readonly catchAll: boolean;
 }
 
 const PARAMETER = /\{(\*?)([A-Za-z][A-Za-z0-9_]*)\}/g;
@@ -43,7 +45,7 @@ function compileSegment(segment: string): Segment {
 
 export function compileRoute(template: string): CompiledRoute {
   const segments = template.split('/').map(compileSegment);
-  return { template, segments, ranks: segments.map((s) => s.rank) };
+  return { template, segments, ranks: segments.map((s) => s.rank), catchAll: segments.at(-1)?.regex === undefined };
 }
 
 function decode(value: string): string {
@@ -54,28 +56,56 @@ function decode(value: string): string {
   }
 }
 
-/**
- * The parameters if `pathname` (without its leading slash, percent-encoded) matches. Segments are decoded
- * before matching, as the Functions host does, so `%27` matches a `'` of the template.
- */
-export function matchRoute(route: CompiledRoute, pathname: string): Record<string, string> | undefined {
+/** A request path split into its segments (without a trailing slash), each decoded once when first needed. */
+interface PathSegments {
+  readonly raw: readonly string[];
+  /** Every segment decoded, when all of them decode (the usual case); undefined otherwise. */
+  readonly decoded: readonly string[] | undefined;
+}
+
+function segmentsOf(pathname: string): PathSegments {
   const path = pathname.length > 1 && pathname.endsWith('/') ? pathname.slice(0, -1) : pathname;
   const raw = path.split('/');
+  let decoded: string[] | undefined = [];
+  for (const part of raw) {
+    try {
+      decoded.push(decodeURIComponent(part));
+    } catch {
+      decoded = undefined;
+      break;
+    }
+  }
+  return { raw, decoded };
+}
+
+function matchSegments(route: CompiledRoute, path: PathSegments): Record<string, string> | undefined {
+  const { raw, decoded } = path;
+  // With every segment decodable, a route of another length (and no catch-all) cannot match: skip it. With
+  // one that does not decode, go segment by segment, so that the 400 comes where a route reaches it.
+  if (decoded !== undefined && !route.catchAll && raw.length !== route.segments.length) return undefined;
   const params: Record<string, string> = {};
   for (const [index, segment] of route.segments.entries()) {
     if (segment.regex === undefined) {
-      params[segment.names[0] ?? ''] = raw.slice(index).map(decode).join('/');
+      params[segment.names[0] ?? ''] = (decoded?.slice(index) ?? raw.slice(index).map(decode)).join('/');
       return params;
     }
     const part = raw[index];
     if (part === undefined) return undefined;
-    const match = segment.regex.exec(decode(part));
+    const match = segment.regex.exec(decoded?.[index] ?? decode(part));
     if (match === null) return undefined;
     segment.names.forEach((name, i) => {
       params[name] = match[i + 1] ?? '';
     });
   }
   return raw.length === route.segments.length ? params : undefined;
+}
+
+/**
+ * The parameters if `pathname` (without its leading slash, percent-encoded) matches. Segments are decoded
+ * before matching, as the Functions host does, so `%27` matches a `'` of the template.
+ */
+export function matchRoute(route: CompiledRoute, pathname: string): Record<string, string> | undefined {
+  return matchSegments(route, segmentsOf(pathname));
 }
 
 /** Negative when `a` is more specific than `b`. */
@@ -115,10 +145,12 @@ export class RouteTable<T extends Routable> {
   /** `pathname` is the URL path without the leading slash, as the host sees it (percent-encoded). */
   match(method: string, pathname: string): RouteMatch<T> {
     const allowed = new Set<string>();
+    const path = segmentsOf(pathname);
+    const upper = method.toUpperCase();
     for (const { target, route } of this.entries) {
-      const params = matchRoute(route, pathname);
+      const params = matchSegments(route, path);
       if (params === undefined) continue;
-      if (target.method === method.toUpperCase()) return { kind: 'found', target, params };
+      if (target.method === upper) return { kind: 'found', target, params };
       allowed.add(target.method);
     }
     return allowed.size > 0 ? { kind: 'methodNotAllowed', allowed: [...allowed].sort() } : { kind: 'notFound' };

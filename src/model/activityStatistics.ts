@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { ErrorDetail } from '../errors';
 import { ACTIVITY_TYPES, type AnalyticsActivityType, analyticsActivityType, literalMessage } from './edm';
 import { allProperties, structuredType } from './graphTypes';
-import { type ResourceDefinition, type TypeResolution, closedQueryShape, queryableData } from './resource';
+import { type ResourceDefinition, type TypeResolution, closedQueryShape, onFirstUse, queryableData } from './resource';
 import { type JsonObject, entityShape, odataTypeOf, typeNameOf } from './schemas';
 
 export const BASE_TYPE = 'activityStatistics';
@@ -73,10 +73,14 @@ function buildEntitySchema(type: StatisticsType): z.ZodType<StatisticsData> {
     );
 }
 
-const entitySchemas = new Map(CONCRETE_TYPES.map((type) => [type, buildEntitySchema(type)]));
-const patchSchemas = new Map(CONCRETE_TYPES.map((type) => [type, z.strictObject(entityShape(type, false))]));
+const entitySchemas = new Map(CONCRETE_TYPES.map((type) => [type, onFirstUse(() => buildEntitySchema(type))]));
+const patchSchemas = new Map(
+  CONCRETE_TYPES.map((type) => [type, onFirstUse(() => z.strictObject(entityShape(type, false)))]),
+);
 /** Used only to report invalid base properties when no concrete type can be chosen. */
-const lenientBaseSchema = z.looseObject(entityShape(BASE_TYPE, true)) as unknown as z.ZodType<StatisticsData>;
+const lenientBaseSchema = onFirstUse(
+  () => z.looseObject(entityShape(BASE_TYPE, true)) as unknown as z.ZodType<StatisticsData>,
+);
 
 function activityDetail(message: string): ErrorDetail {
   return { code: 'invalidValue', target: 'activity', message };
@@ -137,15 +141,15 @@ export const activityStatistics: ResourceDefinition<StatisticsData> = {
   concreteTypes: CONCRETE_TYPES,
   resolveType,
   entitySchema(type) {
-    if (type === undefined || !isStatisticsType(type)) return lenientBaseSchema;
+    if (type === undefined || !isStatisticsType(type)) return lenientBaseSchema();
     const schema = entitySchemas.get(type);
     if (schema === undefined) throw new Error(`No schema for ${type}`);
-    return schema;
+    return schema();
   },
   patchSchema(type) {
     const schema = isStatisticsType(type) ? patchSchemas.get(type) : undefined;
     if (schema === undefined) throw new Error(`No PATCH schema for ${type}`);
-    return schema;
+    return schema();
   },
   complete(type, data) {
     if (!isStatisticsType(type)) throw new Error(`Unknown activityStatistics type ${type}`);

@@ -6,14 +6,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { normalizeDateTimeOffset } from '../odata/filter';
-import { type ResourceDefinition, singleType } from './resource';
+import { type ResourceDefinition, onFirstUse, singleType } from './resource';
 import { type JsonObject, entityShape, isDynamicPropertyName, objectOf } from './schemas';
 
 export const ITEM_ACTIVITY_TYPE = 'itemActivity';
 
 /** Its declared properties (as Graph declares them: access, activityDateTime, actor) and dynamic ones. */
-const itemActivitySchema = objectOf(entityShape(ITEM_ACTIVITY_TYPE, true), true, true);
-const itemActivityPatchSchema = objectOf(entityShape(ITEM_ACTIVITY_TYPE, false), true, true);
+const itemActivitySchema = onFirstUse(() => objectOf(entityShape(ITEM_ACTIVITY_TYPE, true), true, true));
+const itemActivityPatchSchema = onFirstUse(() => objectOf(entityShape(ITEM_ACTIVITY_TYPE, false), true, true));
 
 function text(value: unknown): string | null {
   return typeof value === 'string' ? value : null;
@@ -27,8 +27,8 @@ export const itemActivity: ResourceDefinition = {
   baseType: ITEM_ACTIVITY_TYPE,
   concreteTypes: [ITEM_ACTIVITY_TYPE],
   resolveType: singleType(ITEM_ACTIVITY_TYPE),
-  entitySchema: () => itemActivitySchema,
-  patchSchema: () => itemActivityPatchSchema,
+  entitySchema: itemActivitySchema,
+  patchSchema: itemActivityPatchSchema,
   complete: (_type, data) => data,
   naturalId: () => randomUUID(),
   query: {

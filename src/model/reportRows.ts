@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { PropertyType } from '../odata/filter';
-import { type ResourceDefinition, closedQueryShape, queryableData, singleType } from './resource';
+import { type ResourceDefinition, closedQueryShape, onFirstUse, queryableData, singleType } from './resource';
 import type { z } from 'zod';
 import { allProperties } from './graphTypes';
 import { type JsonObject, entityShape, objectOf } from './schemas';
@@ -45,14 +45,12 @@ function closedRow(
 ): ResourceDefinition {
   const key = (data: JsonObject) => keyProperties.map((name) => String(data[name]));
   const shape = entityShape(typeName, true);
-  const entity = objectOf(shape, false).transform(withNulls(shape));
-  const patch = objectOf(entityShape(typeName, false), false);
   return {
     baseType: typeName,
     concreteTypes: [typeName],
     resolveType: singleType(typeName),
-    entitySchema: () => entity,
-    patchSchema: () => patch,
+    entitySchema: onFirstUse(() => objectOf(shape, false).transform(withNulls(shape))),
+    patchSchema: onFirstUse(() => objectOf(entityShape(typeName, false), false)),
     complete: (_type, data) => data,
     naturalId: (_type, data) => deterministicId(typeName, key(data)),
     query: closedQueryShape(queryableData(queryable, { reportPeriod: REPORT_PERIODS }), Object.keys(shape)),

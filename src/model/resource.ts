@@ -195,6 +195,12 @@ export function applyPatch<D extends JsonObject>(
   return { type: stored.type, id: stored.id, data: definition.complete(stored.type, merged.data) };
 }
 
+/** A value made on first use and kept: schemas are built when a request first needs them, not at import. */
+export function onFirstUse<T>(make: () => T): () => T {
+  let made: { readonly value: T } | undefined;
+  return () => (made ??= { value: make() }).value;
+}
+
 /** Decodes an entity read from the store; a stored document that does not decode is a server fault. */
 export function decodeStored<D extends JsonObject>(
   definition: ResourceDefinition<D>,

@@ -1,6 +1,6 @@
 /**
- * The table of every operation the service serves. The Azure Functions in `functions/` register these
- * (one file each), and the local host serves the same table.
+ * The table of every operation the service serves. The Azure Functions registrations (`host/functions.ts`)
+ * make one function of each, and the local host serves the same table.
  */
 import type { Access as AccessKind } from '../auth/permissions';
 import type { Principal } from '../auth/principal';

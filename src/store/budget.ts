@@ -11,12 +11,15 @@ export const DEADLINE_RETRY_AFTER_SECONDS = 2;
 export class RequestBudget {
   private spent = 0;
   private readonly deadline: number;
-  /** Aborted at the deadline: passed to every SDK call, so nothing outlives the request for long. */
-  readonly signal: AbortSignal;
+  private readonly controller = new AbortController();
+  /**
+   * Passed to every SDK call, and aborted when the deadline passes during one (every call runs in `race`),
+   * so nothing outlives the request for long. No timer runs between calls, nor after the request.
+   */
+  readonly signal: AbortSignal = this.controller.signal;
 
   constructor(readonly timeoutMs: number) {
     this.deadline = performance.now() + timeoutMs;
-    this.signal = AbortSignal.timeout(timeoutMs);
   }
 
   /** Records the request units of one database call. */
@@ -53,7 +56,10 @@ export class RequestBudget {
     }
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject(this.exceeded()), this.remainingMs());
+      timer = setTimeout(() => {
+        reject(this.exceeded());
+        this.controller.abort(new DOMException('The store deadline passed.', 'TimeoutError'));
+      }, this.remainingMs());
     });
     try {
       return await Promise.race([work, timeout]);

@@ -3,7 +3,7 @@
  * otherwise Microsoft Entra ID through one DefaultAzureCredential (managed identity in Azure).
  */
 import { CosmosClient, type Database } from '@azure/cosmos';
-import { DefaultAzureCredential } from '@azure/identity';
+import { lazyCredential } from '../auth/azureCredential';
 import type { CosmosSettings } from '../config';
 
 /** Settings with an account to connect to. */
@@ -16,10 +16,13 @@ export function createCosmosClient(settings: CosmosConnection): CosmosClient {
     endpoint: settings.endpoint,
     ...(settings.key === undefined
       ? {
-          aadCredentials: new DefaultAzureCredential(
-            settings.managedIdentityClientId === undefined
-              ? {}
-              : { managedIdentityClientId: settings.managedIdentityClientId },
+          aadCredentials: lazyCredential(
+            (identity) =>
+              new identity.DefaultAzureCredential(
+                settings.managedIdentityClientId === undefined
+                  ? {}
+                  : { managedIdentityClientId: settings.managedIdentityClientId },
+              ),
           ),
         }
       : { key: settings.key }),

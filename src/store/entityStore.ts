@@ -123,6 +123,57 @@ const storedDocument = z.object({
 });
 export type StoredDocument = z.infer<typeof storedDocument>;
 
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isInteger = (value: unknown): value is number => Number.isInteger(value);
+
+/**
+ * A stored document as `storedDocument` decodes it (its own fields only), checked by hand: every read decodes
+ * each document it returns, and the schema's general machinery cost more than the rest of a point read's
+ * work. Undefined when anything is amiss; the schema then decodes it, and says what.
+ */
+function wellFormed(raw: unknown): StoredDocument | undefined {
+  if (!isObject(raw)) return undefined;
+  const { id, pk, tenantId, type, data, idx, ver, rev, inc, ref, pending, referencedBy, _etag, _ts } = raw;
+  if (typeof id !== 'string' || typeof pk !== 'string' || typeof tenantId !== 'string') return undefined;
+  if (typeof type !== 'string' || !isObject(data) || typeof _etag !== 'string') return undefined;
+  const document: StoredDocument = { id, pk, tenantId, type, data, _etag };
+  if (idx !== undefined) {
+    if (!isObject(idx)) return undefined;
+    document.idx = idx;
+  }
+  if (ver !== undefined) {
+    if (typeof ver !== 'string') return undefined;
+    document.ver = ver;
+  }
+  if (rev !== undefined) {
+    if (!isInteger(rev)) return undefined;
+    document.rev = rev;
+  }
+  if (inc !== undefined) {
+    if (typeof inc !== 'string') return undefined;
+    document.inc = inc;
+  }
+  if (ref !== undefined) {
+    if (!isObject(ref) || typeof ref.pk !== 'string' || typeof ref.ver !== 'string') return undefined;
+    if (!isInteger(ref.rev) || typeof ref.inc !== 'string') return undefined;
+    document.ref = { pk: ref.pk, ver: ref.ver, rev: ref.rev, inc: ref.inc };
+  }
+  if (pending !== undefined) {
+    if (pending !== true) return undefined;
+    document.pending = true;
+  }
+  if (referencedBy !== undefined) {
+    if (!Array.isArray(referencedBy) || !referencedBy.every((p) => typeof p === 'string')) return undefined;
+    document.referencedBy = referencedBy;
+  }
+  if (_ts !== undefined) {
+    if (typeof _ts !== 'number') return undefined;
+    document._ts = _ts;
+  }
+  return document;
+}
+
 /** The names of a stored document's own fields: no dynamic property of an open type may use them. */
 export const STORE_FIELD_NAMES: readonly string[] = Object.keys(storedDocument.shape);
 
@@ -187,7 +238,7 @@ export class EntityStore<D extends JsonObject = JsonObject> {
 
   /** Decodes a stored document; one of another partition or tenant is never returned (defence in depth). */
   protected decode(raw: unknown, location: Location): StoredDocument | undefined {
-    const document = storedDocument.parse(raw);
+    const document = wellFormed(raw) ?? storedDocument.parse(raw);
     return document.pk === location.pk && document.tenantId === location.tenantId ? document : undefined;
   }
 
@@ -246,9 +297,24 @@ export class EntityStore<D extends JsonObject = JsonObject> {
     });
     if ('raced' in response) return response;
     budget.add(response.requestCharge);
-    const stored = this.decode(response.resource, location);
-    if (stored === undefined) throw new Error(`The store answered a ${mode} with a document of another partition.`);
+    // The store answers with the document as written and its system properties: only the version is new, so
+    // the document is not decoded again.
+    const answered = response.resource as Partial<Record<keyof StoredDocument, unknown>> | undefined;
+    if (answered?.pk !== location.pk || answered.tenantId !== location.tenantId || answered.id !== document.id) {
+      throw new Error(`The store answered a ${mode} with a document of another partition.`);
+    }
+    if (typeof answered._etag !== 'string') throw new Error(`The store answered a ${mode} without an _etag.`);
+    const stored = {
+      ...document,
+      _etag: answered._etag,
+      ...(typeof answered._ts === 'number' ? { _ts: answered._ts } : {}),
+    } as StoredDocument;
     return { created: response.statusCode === 201, document: stored };
+  }
+
+  /** The entity just written, as stored: it was validated before the write, so it is not decoded again. */
+  protected writtenEntity(entity: Entity<D>, document: StoredDocument): StoredEntity<D> {
+    return { type: entity.type, id: entity.id, data: entity.data, etag: this.etagOf(document) };
   }
 
   /** Deletes a document (if its version is still `etag`, when given); a lost race is returned. */
@@ -283,7 +349,7 @@ export class EntityStore<D extends JsonObject = JsonObject> {
     const location = locationOf(scope);
     const written = await this.tryWrite('upsert', location, this.documentOf(location, entity), budget);
     if (written.raced !== undefined) throw new Error(`An unconditional upsert lost a race (${written.raced}).`);
-    return { created: written.created, entity: this.entityOf(written.document) };
+    return { created: written.created, entity: this.writtenEntity(entity, written.document) };
   }
 
   /**
@@ -380,7 +446,7 @@ export class EntityStore<D extends JsonObject = JsonObject> {
     const location = locationOf(scope);
     const written = await this.tryWrite('create', location, this.documentOf(location, entity), budget);
     if (written.raced !== undefined) throw new PreconditionFailedError(`An entity with the id '${entity.id}' exists.`);
-    return this.entityOf(written.document);
+    return this.writtenEntity(entity, written.document);
   }
 
   /**
@@ -403,7 +469,7 @@ export class EntityStore<D extends JsonObject = JsonObject> {
       if (precondition !== undefined && !precondition(entity)) throw new PreconditionFailedError();
       const next = change(entity);
       const written = await this.tryWrite('replace', location, this.documentOf(location, next), budget, current._etag);
-      return written.raced === undefined ? this.entityOf(written.document) : RETRY;
+      return written.raced === undefined ? this.writtenEntity(next, written.document) : RETRY;
     });
   }
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { CosmosClient } from '@azure/cosmos';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTAINER_NAMES } from '../../src/store/containers';
-import { type RunningHost, commandEnvironment, lines, run, startHost } from '../support/commands';
+import { type RunningHost, START_ENTRY, commandEnvironment, lines, run, startHost } from '../support/commands';
 import { DEV_TENANT, DEV_USER } from '../support/testHost';
 
 /** One host for the request lines and the token tool (each start costs seconds on a busy machine). */
@@ -43,7 +43,7 @@ describe('the start entry (npm start, npm run dev)', () => {
 
 describe.concurrent('start-up problems: one line naming the setting, the value and what is allowed', () => {
   async function refusal(settings: Record<string, string>): Promise<string[]> {
-    const finished = await run('tsx', ['src/host/start.ts'], commandEnvironment(settings));
+    const finished = await run(process.execPath, [START_ENTRY], commandEnvironment(settings));
     expect(finished.code).toBe(1);
     expect(finished.stdout).not.toMatch(/listening/);
     return lines(finished.stderr);

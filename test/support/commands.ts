@@ -9,8 +9,8 @@ import { temporaryKeysDirectory } from './testHost';
 export const ROOT = join(__dirname, '..', '..');
 const TSX = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 
-/** The source entry `npm start` builds and runs (`npm test` builds; the tests run the sources). */
-export const START_ENTRY = 'src/host/start.ts';
+/** What `npm start` runs: the deployment package's bundle, built once by the tests' global setup. */
+export const START_ENTRY = 'dist/app/main.js';
 
 /** A child's environment: the machine's PATH and HOME, a fresh key directory, and the given settings only. */
 export function commandEnvironment(settings: Record<string, string> = {}): Record<string, string> {
@@ -72,7 +72,7 @@ export interface RunningHost {
 }
 
 /**
- * Starts a long-running command (`tsx src/host/start.ts` or `npm run dev`) in its own process group and
+ * Starts a long-running command (`npm start`'s built host or `npm run dev`) in its own process group and
  * waits for its "listening on" line. PORT defaults to 0 so hosts never collide on the shared machine.
  */
 export async function startHost(
@@ -83,7 +83,7 @@ export async function startHost(
   const env = commandEnvironment({ PORT: '0', ...settings });
   const child =
     command === 'start'
-      ? spawn(process.execPath, [TSX, START_ENTRY], { cwd: ROOT, env, detached: true })
+      ? spawn(process.execPath, [START_ENTRY], { cwd: ROOT, env, detached: true })
       : spawn('npm', ['run', 'dev'], { cwd: ROOT, env, detached: true });
   const output = collect(child);
   const stop = async () => {

@@ -145,7 +145,7 @@ describe('Bicep house rules', () => {
 
   it('is deployed by azd as the function service api', () => {
     const azure = read('azure.yaml');
-    expect(azure).toMatch(/services:\s+api:\s+project: \.\s+language: ts\s+host: function/);
+    expect(azure).toMatch(/services:\s+api:\s+project: \.\s+language: ts\s+host: function\s/);
     expect(read('infra/main.parameters.json')).toContain('${AUTH_AUDIENCE}');
     expect(read('infra/main.bicep')).toContain("'azd-env-name': environmentName");
     expect(read('infra/modules/functionApp.bicep')).toContain("'azd-service-name': 'api'");

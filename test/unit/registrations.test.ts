@@ -1,8 +1,10 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { app } from '@azure/functions';
+import { type HttpHandler, HttpRequest, InvocationContext, app } from '@azure/functions';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { HEALTH_ROUTE } from '../../src/http/health';
+import { registerFunctions } from '../../src/host/functions';
+import { type FunctionHandlers, functionHandlers } from '../../src/host/azure';
 import { OPERATIONS, UNMATCHED_ROUTE } from '../../src/operations';
 
 interface Registration {
@@ -13,12 +15,15 @@ interface Registration {
 }
 
 const root = join(__dirname, '..', '..');
-const functionFiles = readdirSync(join(root, 'functions')).filter((file) => file.endsWith('.ts'));
 const registrations: Registration[] = [];
+let appStart: (() => unknown) | undefined;
+const loaded: string[] = [];
+const handlers = new Map<string, HttpHandler>();
 
-beforeAll(async () => {
-  // In test mode app.http registers nothing: record what each module asks for instead.
+beforeAll(() => {
+  // In test mode app.http registers nothing: record what the registrations ask for instead.
   vi.spyOn(app, 'http').mockImplementation((name, options) => {
+    handlers.set(name, options.handler);
     registrations.push({
       name,
       methods: [...(options.methods ?? [])],
@@ -26,11 +31,22 @@ beforeAll(async () => {
       authLevel: options.authLevel ?? '',
     });
   });
-  for (const file of functionFiles) await import(join(root, 'functions', file));
+  vi.spyOn(app.hook, 'appStart').mockImplementation((handler) => {
+    appStart = handler as () => unknown;
+    return { dispose: () => undefined };
+  });
+  const deferred: FunctionHandlers = {
+    handlerOf: (name) => {
+      loaded.push(name);
+      return functionHandlers.handlerOf(name);
+    },
+    startServices: () => loaded.push('(services)'),
+  };
+  registerFunctions(() => deferred);
 });
 
 describe('Azure Functions registrations', () => {
-  it('registers every operation of the table with its name, method and route, one module each', () => {
+  it('registers every operation of the table with its name, method and route', () => {
     const expected = OPERATIONS.map((op) => ({
       name: op.name,
       methods: [op.method],
@@ -38,22 +54,33 @@ describe('Azure Functions registrations', () => {
       authLevel: 'anonymous',
     }));
     const registered = registrations.filter((r) => r.name !== UNMATCHED_ROUTE.name && r.name !== HEALTH_ROUTE.name);
-    expect(registered.sort((a, b) => a.name.localeCompare(b.name))).toEqual(
-      expected.sort((a, b) => a.name.localeCompare(b.name)),
-    );
-    for (const op of OPERATIONS) expect(functionFiles).toContain(`${op.name}.ts`);
+    expect(registered).toEqual(expected);
   });
 
-  it('registers the catch-all that answers 404 and 405, the health function, and nothing else', () => {
-    const unmatched = registrations.filter((r) => r.name === UNMATCHED_ROUTE.name);
-    expect(unmatched).toHaveLength(1);
-    expect(unmatched[0]?.route).toBe(UNMATCHED_ROUTE.route);
-    expect(registrations.filter((r) => r.name === HEALTH_ROUTE.name)).toEqual([
+  it('registers the health function, then the catch-all that answers 404 and 405, and nothing else', () => {
+    expect(registrations.slice(-2)).toEqual([
       { name: 'health', methods: ['GET'], route: 'health', authLevel: 'anonymous' },
+      {
+        name: UNMATCHED_ROUTE.name,
+        methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'],
+        route: UNMATCHED_ROUTE.route,
+        authLevel: 'anonymous',
+      },
     ]);
-    expect(functionFiles).toContain(`${HEALTH_ROUTE.name}.ts`);
     expect(registrations).toHaveLength(OPERATIONS.length + 2);
-    expect(functionFiles).toHaveLength(OPERATIONS.length + 2);
+  });
+
+  it('loads nothing while registering: the app is loaded by the first invocation or the start hook', async () => {
+    expect(loaded).toEqual([]);
+    expect(appStart).toBeTypeOf('function');
+    appStart?.();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(loaded).toEqual(['(services)']);
+    // Each function asks for its handler once, on its first invocation.
+    const unmatched = handlers.get(UNMATCHED_ROUTE.name);
+    const request = () => new HttpRequest({ method: 'GET', url: 'https://api.example.net/beta/nowhere' });
+    for (let i = 0; i < 2; i++) expect((await unmatched?.(request(), new InvocationContext()))?.status).toBe(404);
+    expect(loaded).toEqual(['(services)', UNMATCHED_ROUTE.name]);
   });
 
   it('uses unique function names and route+method pairs', () => {
@@ -65,15 +92,9 @@ describe('Azure Functions registrations', () => {
     for (const r of registrations) expect(r.name).toMatch(/^[a-zA-Z][a-zA-Z0-9_-]{0,127}$/);
   });
 
-  it("points package.json main at the built function modules, with the host's empty route prefix", () => {
+  it("points package.json main at the bundle, with the host's empty route prefix", () => {
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { main: string };
-    const build = JSON.parse(readFileSync(join(root, 'tsconfig.build.json'), 'utf8')) as { include: string[] };
-    const base = JSON.parse(readFileSync(join(root, 'tsconfig.json'), 'utf8')) as {
-      compilerOptions: { outDir: string; rootDir: string };
-    };
-    expect(base.compilerOptions.rootDir).toBe('.');
-    expect(pkg.main).toBe(`${base.compilerOptions.outDir}/functions/*.js`);
-    expect(build.include).toContain('functions/**/*.ts');
+    expect(pkg.main).toBe('dist/app/main.js');
     const host = JSON.parse(readFileSync(join(root, 'host.json'), 'utf8')) as {
       extensions: { http: { routePrefix: string } };
     };
