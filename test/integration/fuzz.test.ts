@@ -352,6 +352,21 @@ const batchBody = fc
     }),
   }));
 
+/** `body` with the mutations applied (a property named `__proto__` becomes an own property, as JSON has it). */
+function mutated(body: Record<string, unknown>, mutations: readonly Mutation[]): Record<string, unknown> {
+  for (const change of mutations) {
+    if (change.kind === 'remove') delete body[change.name];
+    else
+      Object.defineProperty(body, change.name, {
+        value: change.value,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+  }
+  return body;
+}
+
 /** Graph's report CSV columns, and a valid row of each report, for the import actions. */
 const REPORT_CSV: Readonly<
   Record<'activation' | 'activeUsers', { header: readonly string[]; row: readonly string[]; json: object }>
@@ -420,18 +435,7 @@ function importBody(path: string): fc.Arbitrary<{ raw: string | Buffer; contentT
   const json = fc.array(fc.array(mutation, { maxLength: 3 }), { maxLength: 4 }).map((rows) => ({
     raw: JSON.stringify({
       value: rows.map((mutations, i) => {
-        const row: Record<string, unknown> = { ...report.json, reportRefreshDate: `2019-06-1${i}` };
-        for (const change of mutations) {
-          if (change.kind === 'remove') delete row[change.name];
-          else
-            Object.defineProperty(row, change.name, {
-              value: change.value,
-              enumerable: true,
-              writable: true,
-              configurable: true,
-            });
-        }
-        return row;
+        return mutated({ ...report.json, reportRefreshDate: `2019-06-1${i}` }, mutations);
       }),
     }),
     contentType: 'application/json',
@@ -449,27 +453,16 @@ function bodyFor(path: string): fc.Arbitrary<{ raw: string | Buffer; contentType
       { weight: 4, arbitrary: batchBody },
       { weight: 1, arbitrary: fc.constant({ raw: '{"requests":"x"}' }) },
     );
-  const mutated = fc.array(mutation, { maxLength: 4 }).map((mutations) => {
-    const body: Record<string, unknown> = validBody(path);
-    for (const change of mutations) {
-      if (change.kind === 'remove') delete body[change.name];
-      else
-        Object.defineProperty(body, change.name, {
-          value: change.value,
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
-    }
-    return { raw: JSON.stringify(body) };
-  });
+  const changed = fc
+    .array(mutation, { maxLength: 4 })
+    .map((mutations) => ({ raw: JSON.stringify(mutated(validBody(path), mutations)) }));
   const valid = fc.option(fc.oneof(knownId, propertyValue), { freq: 2 }).map((id) => {
     const body = validBody(path);
     return { raw: JSON.stringify(id === null ? body : { ...body, id }) };
   });
   return fc.oneof(
     { weight: 8, arbitrary: valid },
-    { weight: 10, arbitrary: mutated },
+    { weight: 10, arbitrary: changed },
     { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }).map((value) => ({ raw: JSON.stringify(value) ?? 'null' })) },
     { weight: 1, arbitrary: fc.uint8Array({ maxLength: 64 }).map((bytes) => ({ raw: Buffer.from(bytes) })) },
     {
