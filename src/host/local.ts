@@ -7,13 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import {
-  type HttpHandler,
-  HttpResponse,
-  type HttpResponseInit,
-  InvocationContext,
-  type LogLevel,
-} from '@azure/functions';
+import { type HttpHandler, HttpResponse, type HttpResponseInit, type LogLevel } from '@azure/functions';
 import { createServices } from '../app';
 import { createAuthenticator } from '../auth/authentication';
 import type { Config } from '../config';
@@ -27,7 +21,7 @@ import { OPERATIONS, UNMATCHED_ROUTE } from '../operations';
 import { type CosmosConnection, createCosmosClient, ensureDatabase } from '../store/cosmos';
 import { invocationTraceParent } from '../telemetry';
 import type { EmbeddedCosmos } from './embeddedCosmos';
-import { LocalRequest } from './localRequest';
+import { LocalInvocationContext, LocalRequest } from './localRequest';
 
 export interface LocalHostOptions {
   readonly config: Config;
@@ -58,8 +52,22 @@ export interface LocalHost {
   close(): Promise<void>;
 }
 
+function isProblem(level: LogLevel): boolean {
+  return level === 'warning' || level === 'error' || level === 'critical';
+}
+
 function defaultLog(level: LogLevel, message: string): void {
-  if (level === 'warning' || level === 'error' || level === 'critical') console.error(`[${level}] ${message}`);
+  if (isProblem(level)) console.error(`[${level}] ${message}`);
+}
+
+/** The invocations' log handler: their arguments joined into one line (not at all when it would be dropped). */
+function logHandlerOf(log: LocalHostOptions['log']): (level: LogLevel, ...args: unknown[]) => void {
+  if (log === undefined) {
+    return (level, ...args) => {
+      if (isProblem(level)) defaultLog(level, args.map(String).join(' '));
+    };
+  }
+  return (level, ...args) => log(level, args.map(String).join(' '));
 }
 
 /** Reads the body, keeping at most `limit` bytes (the pipeline answers 413 past its own limit). */
@@ -148,6 +156,7 @@ interface Route {
 export async function startLocalHost(options: LocalHostOptions): Promise<LocalHost> {
   const { config } = options;
   const log = options.log ?? defaultLog;
+  const logHandler = logHandlerOf(options.log);
   let embedded: EmbeddedCosmos | undefined;
   let cosmos: CosmosConnection;
   if (config.cosmos.endpoint === undefined) {
@@ -201,15 +210,16 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
       const httpRequest = new LocalRequest({
         method,
         url: url.toString(),
+        parsedUrl: url,
         headers: request.headers,
         params: found?.params ?? {},
         body,
       });
-      const context = new InvocationContext({
+      const context = new LocalInvocationContext({
         functionName: name,
         invocationId: randomUUID(),
         traceContext: { traceParent: invocationTraceParent(request.headers.traceparent) },
-        logHandler: (level, ...args) => log(level, args.map(String).join(' ')),
+        logHandler,
       });
       const result = await (found?.target.handler ?? unmatched)(httpRequest, context);
       await writeResponse(response, result);

@@ -5,7 +5,17 @@
  * as a stream, form data, a clone) are made on demand from the same bytes.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import type { HttpRequest, HttpRequestParams, HttpRequestUser } from '@azure/functions';
+import type {
+  HttpRequest,
+  HttpRequestParams,
+  HttpRequestUser,
+  InvocationContext,
+  InvocationContextExtraInputs,
+  InvocationContextExtraOutputs,
+  LogLevel,
+  RetryContext,
+  TraceContext,
+} from '@azure/functions';
 
 /**
  * Node's parsed headers as a `Headers`: names are lower-case already, repeated ones joined with ", ". Reads
@@ -87,6 +97,8 @@ export interface LocalRequestInit {
   readonly headers: IncomingHttpHeaders;
   readonly params: HttpRequestParams;
   readonly body: Buffer;
+  /** `url` as the host parsed it already, if it did. */
+  readonly parsedUrl?: URL;
 }
 
 export class LocalRequest implements HttpRequest {
@@ -98,6 +110,7 @@ export class LocalRequest implements HttpRequest {
   private readonly bytes: Buffer;
   private used = false;
   private parsedQuery: URLSearchParams | undefined;
+  private parsed: URL | undefined;
 
   constructor(private readonly init: LocalRequestInit) {
     this.method = init.method;
@@ -105,6 +118,13 @@ export class LocalRequest implements HttpRequest {
     this.headers = new LocalHeaders(init.headers);
     this.params = init.params;
     this.bytes = init.body;
+    this.parsed = init.parsedUrl;
+  }
+
+  /** `url`, parsed once: the pipeline reads it instead of parsing the string again. */
+  get parsedUrl(): URL {
+    this.parsed ??= new URL(this.url);
+    return this.parsed;
   }
 
   get query(): URLSearchParams {
@@ -146,4 +166,89 @@ export class LocalRequest implements HttpRequest {
     );
 
   readonly clone = (): HttpRequest => new LocalRequest(this.init);
+}
+
+/** Inputs or outputs of a binding, by name: the local host's functions have none, so this is made on demand. */
+class BindingValues implements InvocationContextExtraInputs, InvocationContextExtraOutputs {
+  private readonly values = new Map<string, unknown>();
+
+  get(inputOrName: string | { name: string }): unknown {
+    return this.values.get(typeof inputOrName === 'string' ? inputOrName : inputOrName.name);
+  }
+
+  set(inputOrName: string | { name: string }, value: unknown): void {
+    this.values.set(typeof inputOrName === 'string' ? inputOrName : inputOrName.name, value);
+  }
+}
+
+/** `InvocationContext.options` of an HTTP function with no extra bindings (what `@azure/functions` defaults to). */
+const LOCAL_FUNCTION_OPTIONS = Object.freeze({
+  trigger: Object.freeze({ name: 'unknown', type: 'unknown' }),
+  return: undefined,
+  extraInputs: Object.freeze([]),
+  extraOutputs: Object.freeze([]),
+}) as unknown as InvocationContext['options'];
+
+export interface LocalInvocationInit {
+  readonly functionName: string;
+  readonly invocationId: string;
+  readonly traceContext: TraceContext;
+  readonly logHandler: (level: LogLevel, ...args: unknown[]) => void;
+}
+
+/**
+ * The local host's `InvocationContext`: what `@azure/functions`' own gives a handler (its log methods call
+ * the log handler with their level), without the private-field bookkeeping and binding maps that class
+ * makes per call, which the local host's functions never use.
+ */
+export class LocalInvocationContext implements InvocationContext {
+  readonly invocationId: string;
+  readonly functionName: string;
+  readonly traceContext: TraceContext;
+  readonly retryContext?: RetryContext;
+  readonly options = LOCAL_FUNCTION_OPTIONS;
+  private readonly logHandler: (level: LogLevel, ...args: unknown[]) => void;
+  private inputs: BindingValues | undefined;
+  private outputs: BindingValues | undefined;
+
+  constructor(init: LocalInvocationInit) {
+    this.invocationId = init.invocationId;
+    this.functionName = init.functionName;
+    this.traceContext = init.traceContext;
+    this.logHandler = init.logHandler;
+  }
+
+  get extraInputs(): InvocationContextExtraInputs {
+    this.inputs ??= new BindingValues();
+    return this.inputs;
+  }
+
+  get extraOutputs(): InvocationContextExtraOutputs {
+    this.outputs ??= new BindingValues();
+    return this.outputs;
+  }
+
+  log(...args: unknown[]): void {
+    this.logHandler('information', ...args);
+  }
+
+  trace(...args: unknown[]): void {
+    this.logHandler('trace', ...args);
+  }
+
+  debug(...args: unknown[]): void {
+    this.logHandler('debug', ...args);
+  }
+
+  info(...args: unknown[]): void {
+    this.logHandler('information', ...args);
+  }
+
+  warn(...args: unknown[]): void {
+    this.logHandler('warning', ...args);
+  }
+
+  error(...args: unknown[]): void {
+    this.logHandler('error', ...args);
+  }
 }

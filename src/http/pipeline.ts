@@ -149,6 +149,12 @@ function failureResponse(correlation: Correlation, context: InvocationContext, e
   return faultResponse(correlation, context, error);
 }
 
+/** The request's URL, parsed: the local host's request carries the one the host parsed already. */
+function urlOf(request: HttpRequest): URL {
+  const parsed = (request as { readonly parsedUrl?: unknown }).parsedUrl;
+  return parsed instanceof URL ? parsed : new URL(request.url);
+}
+
 function correlationOf(request: HttpRequest): Correlation {
   return correlate(randomUUID(), request.headers.get('client-request-id'));
 }
@@ -215,7 +221,7 @@ export async function runOperation(
     } else {
       checkPathIds(params);
     }
-    const url = new URL(request.url);
+    const url = urlOf(request);
     checkQueryOptions(url.searchParams, operation.queryOptions);
     const body = operation.hasBody ? await readJsonObject(request, shared.config.maxBodyBytes) : undefined;
     const rawBody =
@@ -325,7 +331,7 @@ export function unmatchedHandler(operations: readonly Operation[], services: Ser
     let response: HttpResponseInit;
     try {
       if (isPreflight(request)) return await preflight(services, request, correlation, context);
-      const pathname = new URL(request.url).pathname.slice(1);
+      const pathname = urlOf(request).pathname.slice(1);
       const match = table.match(request.method, pathname);
       if (match.kind === 'found') return await runOperation(match.target, services, request, match.params, context);
       throw match.kind === 'notFound'

@@ -3,9 +3,9 @@
  * `HttpRequest` would give for the same Node request.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { HttpRequest } from '@azure/functions';
+import { HttpRequest, InvocationContext, type LogLevel } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
-import { LocalHeaders, LocalRequest } from '../../src/host/localRequest';
+import { LocalHeaders, LocalInvocationContext, LocalRequest } from '../../src/host/localRequest';
 
 const parsed: IncomingHttpHeaders = {
   host: 'localhost:7071',
@@ -67,5 +67,56 @@ describe('LocalRequest', () => {
     expect(local.bodyUsed).toBe(true);
     await expect(local.text()).rejects.toThrow(TypeError);
     expect(await new Response(local.clone().body).text()).toBe('{"é":1}');
+  });
+
+  it('parses its URL once, or takes the one the host parsed', () => {
+    const local = new LocalRequest(init);
+    expect(local.parsedUrl.href).toBe(init.url);
+    expect(local.parsedUrl).toBe(local.parsedUrl);
+    const parsedUrl = new URL(init.url);
+    expect(new LocalRequest({ ...init, parsedUrl }).parsedUrl).toBe(parsedUrl);
+  });
+});
+
+describe('LocalInvocationContext', () => {
+  it("logs, names and traces as @azure/functions' InvocationContext does", () => {
+    const logged: [string, LogLevel, unknown[]][] = [];
+    const init = {
+      functionName: 'getThing',
+      invocationId: 'b5c6e0f2-3f0e-4f55-9d1e-0c5d2b1a9e77',
+      traceContext: { traceParent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' },
+    };
+    const local = new LocalInvocationContext({
+      ...init,
+      logHandler: (level, ...args) => logged.push(['local', level, args]),
+    });
+    const reference = new InvocationContext({
+      ...init,
+      logHandler: (level, ...args) => logged.push(['reference', level, args]),
+    });
+    for (const context of [local, reference]) {
+      context.log('a', 1);
+      context.trace('b');
+      context.debug('c');
+      context.info('d', { e: 2 });
+      context.warn('f');
+      context.error('g');
+    }
+    const of = (who: string) => logged.filter(([w]) => w === who).map(([, level, args]) => [level, args]);
+    expect(of('local')).toEqual(of('reference'));
+    expect(of('local').map(([level]) => level)).toEqual([
+      'information',
+      'trace',
+      'debug',
+      'information',
+      'warning',
+      'error',
+    ]);
+    for (const name of ['invocationId', 'functionName', 'traceContext', 'retryContext', 'options'] as const) {
+      expect(local[name], name).toEqual(reference[name]);
+    }
+    local.extraOutputs.set('out', 1);
+    expect(local.extraOutputs.get({ name: 'out' } as never)).toBe(1);
+    expect(local.extraInputs.get('out')).toBeUndefined();
   });
 });
