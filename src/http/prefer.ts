@@ -12,11 +12,16 @@ export interface Preferences {
   readonly return: 'minimal' | 'representation' | undefined;
 }
 
+/** What a request without a Prefer header prefers. */
+const NO_PREFERENCES: Preferences = Object.freeze({ maxPageSize: undefined, return: undefined });
+
 export function parsePrefer(headers: Headers): Preferences {
+  const header = headers.get('prefer');
+  if (header === null) return NO_PREFERENCES;
   let maxPageSize: number | undefined;
   let returned: Preferences['return'];
   // Several Prefer headers arrive joined by commas; a preference's own parameters follow ';'.
-  for (const preference of (headers.get('prefer') ?? '').split(',')) {
+  for (const preference of header.split(',')) {
     const [token = '', value = ''] = (preference.split(';')[0] ?? '').split('=').map((part) => part.trim());
     const name = token.toLowerCase();
     const unquoted = value.replace(/^"(.*)"$/, '$1');

@@ -24,11 +24,24 @@ export function correlate(requestId: string, clientRequestId: string | null): Co
   };
 }
 
+/** The `Date` header's text, made once per second (it has a resolution of one second). */
+let dateSecond = Number.NaN;
+let dateText = '';
+
+function httpDate(): string {
+  const second = Math.floor(Date.now() / 1000);
+  if (second !== dateSecond) {
+    dateSecond = second;
+    dateText = new Date(second * 1000).toUTCString();
+  }
+  return dateText;
+}
+
 function commonHeaders(correlation: Correlation): Record<string, string> {
   return {
     'request-id': correlation.requestId,
     'client-request-id': correlation.clientRequestId,
-    Date: new Date().toUTCString(),
+    Date: httpDate(),
     'Cache-Control': 'no-store',
     'X-Content-Type-Options': 'nosniff',
   };
