@@ -11,6 +11,22 @@ function quoteKey(value: string): string {
   return `'${encodeURIComponent(value.replace(/'/g, "''"))}'`;
 }
 
+/** The segments of route templates after the first, each with its parameter's name if it is one (by template). */
+const parsedTemplates = new Map<string, readonly { segment: string; parameter: string | undefined }[]>();
+
+function templateSegments(routeTemplate: string): readonly { segment: string; parameter: string | undefined }[] {
+  let segments = parsedTemplates.get(routeTemplate);
+  if (segments === undefined) {
+    segments = routeTemplate
+      .split('/')
+      .slice(1)
+      .map((segment) => ({ segment, parameter: /^\{([A-Za-z][A-Za-z0-9_]*)\}$/.exec(segment)?.[1] }));
+    // Templates are the operations' own, a few dozen: the map stays small.
+    parsedTemplates.set(routeTemplate, segments);
+  }
+  return segments;
+}
+
 /**
  * The metadata path of a collection from its route template and parameter values, in OData's key syntax,
  * as Graph writes it: `beta/users/{userId}/analytics/activityStatistics` → `users('…')/analytics/…`, and
@@ -22,8 +38,7 @@ export function contextPath(
   signedInUser: string | undefined,
 ): string {
   const output: string[] = [];
-  for (const segment of routeTemplate.split('/').slice(1)) {
-    const parameter = /^\{([A-Za-z][A-Za-z0-9_]*)\}$/.exec(segment)?.[1];
+  for (const { segment, parameter } of templateSegments(routeTemplate)) {
     if (segment === 'me' && output.length === 0 && signedInUser !== undefined)
       output.push(`users(${quoteKey(signedInUser)})`);
     else if (parameter === undefined) output.push(segment);

@@ -69,7 +69,8 @@ function segmentsOf(pathname: string): PathSegments {
   let decoded: string[] | undefined = [];
   for (const part of raw) {
     try {
-      decoded.push(decodeURIComponent(part));
+      // Only a '%' starts an escape: a segment without one decodes to itself.
+      decoded.push(part.includes('%') ? decodeURIComponent(part) : part);
     } catch {
       decoded = undefined;
       break;
@@ -84,7 +85,9 @@ function matchSegments(route: CompiledRoute, path: PathSegments): Record<string,
   // one that does not decode, go segment by segment, so that the 400 comes where a route reaches it.
   if (decoded !== undefined && !route.catchAll && raw.length !== route.segments.length) return undefined;
   const params: Record<string, string> = {};
-  for (const [index, segment] of route.segments.entries()) {
+  for (let index = 0; index < route.segments.length; index += 1) {
+    const segment = route.segments[index];
+    if (segment === undefined) break;
     if (segment.regex === undefined) {
       params[segment.names[0] ?? ''] = (decoded?.slice(index) ?? raw.slice(index).map(decode)).join('/');
       return params;
