@@ -28,10 +28,10 @@ function allows(allowed: AllowedOrigins, origin: string): boolean {
   return allowed.any || allowed.origins.has(origin.toLowerCase());
 }
 
-/** The headers a response to `request` carries for its origin (none when it has none, or one not allowed). */
-export function corsHeaders(allowed: AllowedOrigins, request: HttpRequest): Record<string, string> {
+/** The headers a response to `request` carries for its origin (undefined when it has none, or one not allowed). */
+export function corsHeaders(allowed: AllowedOrigins, request: HttpRequest): Record<string, string> | undefined {
   const origin = request.headers.get('origin');
-  if (origin === null || !allows(allowed, origin)) return {};
+  if (origin === null || !allows(allowed, origin)) return undefined;
   return {
     'Access-Control-Allow-Origin': origin,
     'Access-Control-Expose-Headers': EXPOSED_HEADERS.join(', '),

@@ -168,10 +168,15 @@ function recordRequest(
   context: InvocationContext,
   record: Omit<RequestRecord, 'durationMs' | 'traceParent'> & { started: number },
 ): void {
-  const { started, ...rest } = record;
   const complete: RequestRecord = {
-    ...rest,
-    durationMs: Math.round((performance.now() - started) * 100) / 100,
+    operation: record.operation,
+    method: record.method,
+    requestId: record.requestId,
+    clientRequestId: record.clientRequestId,
+    status: record.status,
+    requestCharge: record.requestCharge,
+    tenantId: record.tenantId,
+    durationMs: Math.round((performance.now() - record.started) * 100) / 100,
     traceParent: context.traceContext?.traceParent,
   };
   services?.telemetry.record(complete);
@@ -264,7 +269,7 @@ export async function runOperation(
 /** A response with the CORS headers its request's origin gets. */
 function withCors(response: HttpResponseInit, services: Services, request: HttpRequest): HttpResponseInit {
   const cors = corsHeaders(services.config.allowedOrigins, request);
-  if (Object.keys(cors).length === 0) return response;
+  if (cors === undefined) return response;
   return { ...response, headers: { ...(response.headers as Record<string, string>), ...cors } };
 }
 
