@@ -111,9 +111,8 @@ async function writeResponse(response: ServerResponse, init: HttpResponseInit): 
     return;
   }
   response.statusCode = init.status ?? 200;
-  for (const [name, value] of Object.entries((headers ?? {}) as Record<string, string>)) {
-    response.setHeader(name, value);
-  }
+  const plain = (headers ?? {}) as Record<string, string>;
+  for (const name in plain) response.setHeader(name, plain[name] as string);
   if (body !== undefined && body.length > 0) {
     if (!response.hasHeader('Content-Type')) response.setHeader('Content-Type', 'text/plain;charset=UTF-8');
     response.setHeader('Content-Length', Buffer.byteLength(body));

@@ -53,16 +53,10 @@ export function jsonResponse(
   body: unknown,
   headers: Record<string, string> = {},
 ): HttpResponseInit {
-  return {
-    status,
-    headers: {
-      ...commonHeaders(correlation),
-      'Content-Type': JSON_CONTENT_TYPE,
-      'OData-Version': '4.0',
-      ...headers,
-    },
-    body: JSON.stringify(body),
-  };
+  const all = commonHeaders(correlation);
+  all['Content-Type'] = JSON_CONTENT_TYPE;
+  all['OData-Version'] = '4.0';
+  return { status, headers: Object.assign(all, headers), body: JSON.stringify(body) };
 }
 
 export function textResponse(
