@@ -69,13 +69,7 @@ export function entityItem(entity: StoredEntity, select?: readonly string[]): Js
 
 /** An entity as Graph returns it on its own: its context first. */
 export function entityRepresentation(contextUrl: string, entity: StoredEntity, select?: readonly string[]): JsonObject {
-  return {
-    '@odata.context': contextUrl,
-    '@odata.type': odataTypeOf(entity.type),
-    '@odata.etag': etagOf(entity),
-    id: entity.id,
-    ...selected(entity.data, select),
-  };
+  return { '@odata.context': contextUrl, ...entityItem(entity, select) };
 }
 
 /**

@@ -125,14 +125,15 @@ export type StoredDocument = z.infer<typeof storedDocument>;
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
-const isInteger = (value: unknown): value is number => Number.isInteger(value);
+// As zod's `int()`: a safe integer.
+const isInteger = (value: unknown): value is number => Number.isSafeInteger(value);
 
 /**
  * A stored document as `storedDocument` decodes it (its own fields only), checked by hand: every read decodes
  * each document it returns, and the schema's general machinery cost more than the rest of a point read's
  * work. Undefined when anything is amiss; the schema then decodes it, and says what.
  */
-function wellFormed(raw: unknown): StoredDocument | undefined {
+export function wellFormed(raw: unknown): StoredDocument | undefined {
   if (!isObject(raw)) return undefined;
   const { id, pk, tenantId, type, data, idx, ver, rev, inc, ref, pending, referencedBy, _etag, _ts } = raw;
   if (typeof id !== 'string' || typeof pk !== 'string' || typeof tenantId !== 'string') return undefined;
@@ -168,11 +169,14 @@ function wellFormed(raw: unknown): StoredDocument | undefined {
     document.referencedBy = referencedBy;
   }
   if (_ts !== undefined) {
-    if (typeof _ts !== 'number') return undefined;
+    if (typeof _ts !== 'number' || !Number.isFinite(_ts)) return undefined;
     document._ts = _ts;
   }
   return document;
 }
+
+/** The schema of a stored document's own fields (`wellFormed` is its fast path, and must agree with it). */
+export const STORED_DOCUMENT_SCHEMA: z.ZodType<StoredDocument> = storedDocument;
 
 /** The names of a stored document's own fields: no dynamic property of an open type may use them. */
 export const STORE_FIELD_NAMES: readonly string[] = Object.keys(storedDocument.shape);
