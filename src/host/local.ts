@@ -92,10 +92,11 @@ function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
-async function writeResponse(response: ServerResponse, init: HttpResponseInit): Promise<void> {
+/** Writes a response; returns its request-id header, if any. */
+async function writeResponse(response: ServerResponse, init: HttpResponseInit): Promise<string | undefined> {
   const { body, headers } = init;
-  // What the pipeline answers (a text body or none, plain headers) is written as it is; anything else goes
-  // through `HttpResponse`, as the Functions host would take it.
+  // What the pipeline answers (a text body or none, plain headers) is written as it is, in one writeHead; anything
+  // else goes through `HttpResponse`, as the Functions host would take it.
   if (
     (typeof body !== 'string' && body !== undefined) ||
     init.jsonBody !== undefined ||
@@ -108,16 +109,19 @@ async function writeResponse(response: ServerResponse, init: HttpResponseInit): 
     const bytes = Buffer.from(await full.arrayBuffer());
     if (bytes.length > 0) response.setHeader('Content-Length', bytes.length);
     response.end(bytes);
-    return;
+    return full.headers.get('request-id') ?? undefined;
   }
-  response.statusCode = init.status ?? 200;
-  const plain = (headers ?? {}) as Record<string, string>;
-  for (const name in plain) response.setHeader(name, plain[name] as string);
+  const plain: Record<string, string | number> = { ...(headers as Record<string, string> | undefined) };
   if (body !== undefined && body.length > 0) {
-    if (!response.hasHeader('Content-Type')) response.setHeader('Content-Type', 'text/plain;charset=UTF-8');
-    response.setHeader('Content-Length', Buffer.byteLength(body));
+    if (!Object.keys(plain).some((name) => name.toLowerCase() === 'content-type')) {
+      plain['Content-Type'] = 'text/plain;charset=UTF-8';
+    }
+    plain['Content-Length'] = Buffer.byteLength(body);
   }
+  response.writeHead(init.status ?? 200, plain);
   response.end(body);
+  const requestId = plain['request-id'];
+  return typeof requestId === 'string' ? requestId : undefined;
 }
 
 /** The request's absolute URL; a Host header that is not a host name falls back to localhost. */
@@ -188,16 +192,19 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
 
   const listener = (request: IncomingMessage, response: ServerResponse): void => {
     const started = performance.now();
-    response.once('finish', () => {
-      const requestId = response.getHeader('request-id');
-      options.onRequest?.({
-        method: request.method ?? 'GET',
-        target: request.url ?? '/',
-        status: response.statusCode,
-        durationMs: performance.now() - started,
-        requestId: typeof requestId === 'string' ? requestId : undefined,
+    let requestId: string | undefined;
+    const { onRequest } = options;
+    if (onRequest !== undefined) {
+      response.once('finish', () => {
+        onRequest({
+          method: request.method ?? 'GET',
+          target: request.url ?? '/',
+          status: response.statusCode,
+          durationMs: performance.now() - started,
+          requestId,
+        });
       });
-    });
+    }
     void (async () => {
       const url = requestUrl(request, options.tls === undefined ? 'http' : 'https');
       const method = request.method ?? 'GET';
@@ -221,19 +228,20 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
         logHandler,
       });
       const result = await (found?.target.handler ?? unmatched)(httpRequest, context);
-      await writeResponse(response, result);
+      requestId = await writeResponse(response, result);
     })().catch((error: unknown) => {
-      const requestId = randomUUID();
+      const faultId = randomUUID();
       log(
         'error',
-        `request-id ${requestId}: local host: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        `request-id ${faultId}: local host: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
       );
       if (response.headersSent) {
         response.end();
         return;
       }
+      requestId = faultId;
       const fault = errorResponse(
-        correlate(requestId, null),
+        correlate(faultId, null),
         new ServiceError(
           500,
           'generalException',

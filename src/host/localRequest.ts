@@ -151,21 +151,36 @@ export class LocalRequest implements HttpRequest {
     return new Promise((resolve) => resolve(convert(this.consume())));
   }
 
-  readonly arrayBuffer = (): Promise<ArrayBuffer> =>
-    this.read((bytes) => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer);
+  /** The body's bytes as the host read them (no copy), once, as `arrayBuffer()` would give them. */
+  bodyBytes(): Promise<Buffer> {
+    return this.read((bytes) => bytes);
+  }
 
-  readonly text = (): Promise<string> => this.read((bytes) => bytes.toString('utf8'));
+  arrayBuffer(): Promise<ArrayBuffer> {
+    return this.read((bytes) => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer);
+  }
 
-  readonly json = async (): Promise<unknown> => JSON.parse(await this.text()) as unknown;
+  text(): Promise<string> {
+    return this.read((bytes) => bytes.toString('utf8'));
+  }
 
-  readonly blob = (): Promise<Blob> => this.read((bytes) => new Blob([bytes]));
+  async json(): Promise<unknown> {
+    return JSON.parse(await this.text()) as unknown;
+  }
 
-  readonly formData = (): Promise<FormData> =>
-    this.read((bytes) => new Request(this.url, { method: this.method, headers: [...this.headers], body: bytes })).then(
-      (request) => request.formData(),
-    );
+  blob(): Promise<Blob> {
+    return this.read((bytes) => new Blob([bytes]));
+  }
 
-  readonly clone = (): HttpRequest => new LocalRequest(this.init);
+  formData(): Promise<FormData> {
+    return this.read(
+      (bytes) => new Request(this.url, { method: this.method, headers: [...this.headers], body: bytes }),
+    ).then((request) => request.formData());
+  }
+
+  clone(): HttpRequest {
+    return new LocalRequest(this.init);
+  }
 }
 
 /** Inputs or outputs of a binding, by name: the local host's functions have none, so this is made on demand. */

@@ -20,8 +20,12 @@ function formatted(typeName: string, isValid: (value: string) => boolean) {
   return z.string({ error }).refine(isValid, { error });
 }
 
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
+
+/** Days in a month (1-12) of the proleptic Gregorian calendar. */
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return month === 2 && leap ? 29 : (MONTH_DAYS[month - 1] ?? 0);
 }
 
 function isCalendarDay(year: number, month: number, day: number): boolean {

@@ -43,6 +43,25 @@ describe('Edm.Date', () => {
   });
 });
 
+describe('Edm.Date against the JavaScript calendar', () => {
+  it('accepts exactly the real days of a whole 400-year cycle and the years around it', () => {
+    const real = (year: number, month: number, day: number) => {
+      const date = new Date(0);
+      date.setUTCFullYear(year, month - 1, day);
+      return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+    };
+    const years = [...Array.from({ length: 401 }, (_, i) => 1600 + i), 1, 4, 99, 100, 400, 9996, 9999];
+    for (const year of years) {
+      for (let month = 1; month <= 12; month += 1) {
+        for (let day = 28; day <= 32; day += 1) {
+          const value = `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+          expect(isEdmDate(value), value).toBe(real(year, month, day));
+        }
+      }
+    }
+  });
+});
+
 describe('Edm.DateTimeOffset', () => {
   it.each([
     '2017-01-01T00:02:10.8639373+03:00',

@@ -89,4 +89,51 @@ describe('token cache', () => {
     expect(cache.get('c', 0)?.tenantId).toBe('t3');
     expect(cache.get('a', 10_000)).toBeUndefined();
   });
+
+  it('never serves one token for another that ends the same', () => {
+    const cache = new TokenCache(10);
+    const principal = (tenantId: string) => ({
+      tenantId,
+      userId: undefined,
+      scopes: new Set<string>(),
+      roles: new Set<string>(),
+    });
+    const tail = 'x'.repeat(64);
+    cache.set(`a.b.${tail}`, { principal: principal('t1'), expiresAt: 10_000 }, 0);
+    expect(cache.get(`a.b.${tail}`, 0)?.tenantId).toBe('t1');
+    expect(cache.get(`a.c.${tail}`, 0)).toBeUndefined();
+    // The other token takes the entry's place; the first is verified again when it comes back.
+    cache.set(`a.c.${tail}`, { principal: principal('t2'), expiresAt: 10_000 }, 0);
+    expect(cache.get(`a.c.${tail}`, 0)?.tenantId).toBe('t2');
+    expect(cache.get(`a.b.${tail}`, 0)).toBeUndefined();
+  });
+
+  it('answers every spelling of the header the same, from the cache or not', async () => {
+    const s = await setup(10);
+    await s.authenticator.authenticate(s.request());
+    const raw = (s.request().headers.get('authorization') ?? '').slice('Bearer '.length);
+    for (const header of [`Bearer ${raw}`, `bearer ${raw}`, `Bearer   ${raw}  `, `BEARER ${raw}`]) {
+      const request = new HttpRequest({
+        method: 'GET',
+        url: 'http://localhost/beta/x',
+        headers: { authorization: header },
+      });
+      await expect(s.authenticator.authenticate(request)).resolves.toMatchObject({ tenantId: TENANT, userId: USER });
+    }
+    expect(s.verifications()).toBe(1);
+    for (const header of [
+      `Bearer ${raw}x!`,
+      `Bearer ${raw} x`,
+      `Bearer${raw}`,
+      `Basic ${raw}`,
+      `Bearer ${raw.slice(0, -1)}`,
+    ]) {
+      const request = new HttpRequest({
+        method: 'GET',
+        url: 'http://localhost/beta/x',
+        headers: { authorization: header },
+      });
+      await expect(s.authenticator.authenticate(request)).rejects.toBeInstanceOf(UnauthenticatedError);
+    }
+  });
 });
