@@ -140,6 +140,8 @@ interface CachedToken extends VerifiedToken {
 /** Verified tokens, least recently used first; an entry never outlives its token. */
 export class TokenCache {
   private readonly entries = new Map<string, CachedToken>();
+  /** The most recently used key: using it again changes no order (most requests reuse the last token). */
+  private newest: string | undefined;
 
   constructor(private readonly capacity: number) {}
 
@@ -147,9 +149,16 @@ export class TokenCache {
     const key = token.slice(-KEY_LENGTH);
     const entry = this.entries.get(key);
     if (entry === undefined || entry.token !== token) return undefined;
-    this.entries.delete(key);
-    if (entry.expiresAt <= now) return undefined;
-    this.entries.set(key, entry);
+    if (entry.expiresAt <= now) {
+      this.entries.delete(key);
+      if (key === this.newest) this.newest = undefined;
+      return undefined;
+    }
+    if (key !== this.newest) {
+      this.entries.delete(key);
+      this.entries.set(key, entry);
+      this.newest = key;
+    }
     return entry.principal;
   }
 
@@ -158,6 +167,7 @@ export class TokenCache {
     const key = token.slice(-KEY_LENGTH);
     this.entries.delete(key);
     this.entries.set(key, { token, principal: verified.principal, expiresAt: verified.expiresAt });
+    this.newest = key;
     while (this.entries.size > this.capacity) {
       const oldest = this.entries.keys().next();
       if (oldest.done === true) break;

@@ -226,6 +226,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
         invocationId: randomUUID(),
         traceContext: { traceParent: invocationTraceParent(request.headers.traceparent) },
         logHandler,
+        logsInformation: options.log !== undefined,
       });
       const result = await (found?.target.handler ?? unmatched)(httpRequest, context);
       requestId = await writeResponse(response, result);

@@ -209,6 +209,8 @@ export interface LocalInvocationInit {
   readonly invocationId: string;
   readonly traceContext: TraceContext;
   readonly logHandler: (level: LogLevel, ...args: unknown[]) => void;
+  /** Whether Information lines go anywhere (when not, a caller may skip making them). */
+  readonly logsInformation?: boolean;
 }
 
 /**
@@ -222,6 +224,7 @@ export class LocalInvocationContext implements InvocationContext {
   readonly traceContext: TraceContext;
   readonly retryContext?: RetryContext;
   readonly options = LOCAL_FUNCTION_OPTIONS;
+  readonly logsInformation: boolean;
   private readonly logHandler: (level: LogLevel, ...args: unknown[]) => void;
   private inputs: BindingValues | undefined;
   private outputs: BindingValues | undefined;
@@ -231,6 +234,7 @@ export class LocalInvocationContext implements InvocationContext {
     this.functionName = init.functionName;
     this.traceContext = init.traceContext;
     this.logHandler = init.logHandler;
+    this.logsInformation = init.logsInformation ?? true;
   }
 
   get extraInputs(): InvocationContextExtraInputs {

@@ -187,7 +187,10 @@ function recordRequest(
     traceParent: context.traceContext?.traceParent,
   };
   services?.telemetry.record(complete);
-  context.info(JSON.stringify(complete));
+  // The local host says when it drops Information lines (by default it does); the Functions host keeps them.
+  if ((context as { readonly logsInformation?: boolean }).logsInformation !== false) {
+    context.info(JSON.stringify(complete));
+  }
 }
 
 /** The authenticated caller of an operation on a tenant's data: who it is and which partition it reaches. */

@@ -1,4 +1,5 @@
 import { HttpRequest } from '@azure/functions';
+import fc from 'fast-check';
 import { createLocalJWKSet } from 'jose';
 import { describe, expect, it } from 'vitest';
 import {
@@ -135,5 +136,62 @@ describe('token cache', () => {
       });
       await expect(s.authenticator.authenticate(request)).rejects.toBeInstanceOf(UnauthenticatedError);
     }
+  });
+
+  it('behaves as a least-recently-used list of tokens under any sequence of uses (a model)', () => {
+    // Tokens from a small pool; some end alike (the cache's key), so they take each other's place.
+    const tail = (n: number) => `${'s'.repeat(40)}${n}`;
+    const pool = ['a.b.' + tail(1), 'a.c.' + tail(1), 'a.b.' + tail(2), 'a.b.' + tail(3), 'x.y.' + tail(4)];
+    const operation = fc.oneof(
+      fc.record({
+        kind: fc.constant('get' as const),
+        token: fc.constantFrom(...pool),
+        now: fc.integer({ min: 0, max: 20 }),
+      }),
+      fc.record({
+        kind: fc.constant('set' as const),
+        token: fc.constantFrom(...pool),
+        now: fc.integer({ min: 0, max: 20 }),
+        expiresAt: fc.integer({ min: 0, max: 60 }),
+      }),
+    );
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 4 }),
+        fc.array(operation, { minLength: 20, maxLength: 80 }),
+        (capacity, operations) => {
+          const cache = new TokenCache(capacity);
+          // The model: entries oldest first, one per key (the token's last 32 characters).
+          let model: { key: string; token: string; tenantId: string; expiresAt: number }[] = [];
+          operations.forEach((op, i) => {
+            const key = op.token.slice(-32);
+            if (op.kind === 'set') {
+              const tenantId = `t${i}`;
+              const principal = { tenantId, userId: undefined, scopes: new Set<string>(), roles: new Set<string>() };
+              cache.set(op.token, { principal, expiresAt: op.expiresAt }, op.now);
+              if (capacity === 0 || op.expiresAt <= op.now) return;
+              model = [
+                ...model.filter((e) => e.key !== key),
+                { key, token: op.token, tenantId, expiresAt: op.expiresAt },
+              ];
+              while (model.length > capacity) model.shift();
+            } else {
+              const found = model.find((e) => e.key === key && e.token === op.token);
+              let expected: string | undefined;
+              if (found !== undefined) {
+                model = model.filter((e) => e !== found);
+                if (found.expiresAt > op.now) {
+                  model.push(found);
+                  expected = found.tenantId;
+                }
+              }
+              expect(cache.get(op.token, op.now)?.tenantId).toBe(expected);
+            }
+            expect(cache.size).toBe(model.length);
+          });
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });
