@@ -16,7 +16,7 @@
  *   page 50 against page 1 of 5,000 rows ($top=100, following next links; each timed 5 times a round)
  *   the API's RSS after each 10,000 of 50,000 mixed requests (creates, reads, lists, a report function)
  *
- *   npm run bench:lean [-- --rounds 9 --seconds 3 --warmup 3]
+ *   npm run bench:lean [-- --rounds 9 --seconds 3 --warmup 5]
  *
  * To measure another build of the service: LEAN_API_ENTRY (a script `node` runs as the local host) and
  * LEAN_PACKAGE (a directory whose package.json `main` names the function modules); LEAN_SKIP_BUILD=1.
@@ -33,7 +33,7 @@ import { median } from './statistics';
 const { values } = parseArgs({
   options: {
     rounds: { type: 'string', default: '9' },
-    warmup: { type: 'string', default: '3' },
+    warmup: { type: 'string', default: '5' },
     seconds: { type: 'string', default: '3' },
     mixed: { type: 'string', default: '50000' },
     rows: { type: 'string', default: '5000' },
@@ -82,7 +82,7 @@ interface Figures {
 async function createRounds(servers: readonly Server[], token: string): Promise<Map<string, Figures>> {
   const figures = new Map<string, Figures>(servers.map((s) => [s.name, { rate: [], cpu: [], p99: [] }]));
   let offset = 0;
-  // Warm-up: long enough for the JIT to settle the request path of both (a first round ran visibly slower).
+  // Warm-up, long enough for the API's request path to settle (after 3 s its first round still ran visibly slower).
   for (const server of servers) await load(server.base, token, createCall, { ms: WARMUP_MS });
   for (let round = 0; round < ROUNDS; round += 1) {
     const order = round % 2 === 0 ? servers : [...servers].reverse();
