@@ -22,6 +22,8 @@ import {
   correctedActiveUserCounts,
   correctedActivityStatistics,
   correctedCallActivityStatisticsUpdate,
+  documentedActivationCountsRow,
+  documentedActiveUserCountsRow,
   itemActivitiesPath,
   seedActivationCounts,
   seedActiveUserCounts,
@@ -327,28 +329,6 @@ const PATHS: Readonly<Record<string, string>> = {
   importOffice365ActiveUserCounts: '/beta/reports/office365ActiveUserCounts/import',
 };
 
-/** A row of the report functions' JSON output, as Graph's documentation shows one. */
-const IMPORT_ROW = {
-  reportRefreshDate: '2017-09-01',
-  productType: 'Microsoft 365 Apps for enterprise',
-  windows: 9157,
-  mac: 576,
-  android: 358,
-  ios: 1452,
-  windows10Mobile: 2309,
-};
-const IMPORT_USER_ROW = {
-  reportRefreshDate: '2017-09-01',
-  office365: 1718,
-  exchange: 1429,
-  oneDrive: 350,
-  sharePoint: 795,
-  skypeForBusiness: 251,
-  yammer: 47,
-  teams: 10,
-  reportDate: '2017-08-29',
-  reportPeriod: '7',
-};
 const ACTIVATION_CONTEXT =
   'https://graph.microsoft.com/beta/$metadata#Collection(microsoft.graph.office365ActivationCounts)';
 
@@ -566,33 +546,52 @@ const CASES: readonly BodyCase[] = [
     inexpressible: 'ids unique within the batch: JSON Schema cannot compare one property across items',
   },
   // Imports of Graph's JSON report output (their CSV form is a string: reportImport.test.ts reads it).
-  { operation: 'importOffice365ActivationCounts', body: { value: [IMPORT_ROW] } },
+  { operation: 'importOffice365ActivationCounts', body: { value: [documentedActivationCountsRow] } },
   { operation: 'importOffice365ActivationCounts', body: { value: [] } },
   {
     operation: 'importOffice365ActivationCounts',
-    body: { '@odata.context': ACTIVATION_CONTEXT, '@odata.nextLink': 'https://x/next', value: [IMPORT_ROW] },
+    body: {
+      '@odata.context': ACTIVATION_CONTEXT,
+      '@odata.nextLink': 'https://x/next',
+      value: [documentedActivationCountsRow],
+    },
   },
   {
     operation: 'importOffice365ActivationCounts',
     body: { '@odata.context': ACTIVATION_CONTEXT.replace('ActivationCounts', 'ActiveUserCounts'), value: [] },
   },
-  { operation: 'importOffice365ActivationCounts', body: { value: [IMPORT_ROW], rows: 1 } },
-  { operation: 'importOffice365ActivationCounts', body: { value: IMPORT_ROW } },
-  { operation: 'importOffice365ActivationCounts', body: { rows: [IMPORT_ROW] } },
-  { operation: 'importOffice365ActivationCounts', body: { value: [{ ...IMPORT_ROW, id: 'row-1' }] } },
-  { operation: 'importOffice365ActivationCounts', body: { value: [{ ...IMPORT_ROW, mac: undefined }] } },
-  { operation: 'importOffice365ActivationCounts', body: { value: [{ ...IMPORT_ROW, mac: null }] } },
-  { operation: 'importOffice365ActivationCounts', body: { value: [IMPORT_ROW, { ...IMPORT_ROW, windows: -1 }] } },
-  { operation: 'importOffice365ActivationCounts', body: { value: [{ ...IMPORT_ROW, extra: 1 }] } },
+  { operation: 'importOffice365ActivationCounts', body: { value: [documentedActivationCountsRow], rows: 1 } },
+  { operation: 'importOffice365ActivationCounts', body: { value: documentedActivationCountsRow } },
+  { operation: 'importOffice365ActivationCounts', body: { rows: [documentedActivationCountsRow] } },
+  {
+    operation: 'importOffice365ActivationCounts',
+    body: { value: [{ ...documentedActivationCountsRow, id: 'row-1' }] },
+  },
+  {
+    operation: 'importOffice365ActivationCounts',
+    body: { value: [{ ...documentedActivationCountsRow, mac: undefined }] },
+  },
+  { operation: 'importOffice365ActivationCounts', body: { value: [{ ...documentedActivationCountsRow, mac: null }] } },
+  {
+    operation: 'importOffice365ActivationCounts',
+    body: { value: [documentedActivationCountsRow, { ...documentedActivationCountsRow, windows: -1 }] },
+  },
+  { operation: 'importOffice365ActivationCounts', body: { value: [{ ...documentedActivationCountsRow, extra: 1 }] } },
   { operation: 'importOffice365ActivationCounts', body: { value: [5] } },
   {
     operation: 'importOffice365ActivationCounts',
-    body: { value: [IMPORT_ROW, { ...IMPORT_ROW, windows: 1 }] },
+    body: { value: [documentedActivationCountsRow, { ...documentedActivationCountsRow, windows: 1 }] },
     inexpressible: 'two rows with one key: JSON Schema cannot compare the rows of an array by some of their properties',
   },
-  { operation: 'importOffice365ActiveUserCounts', body: { value: [{ ...IMPORT_USER_ROW }] } },
-  { operation: 'importOffice365ActiveUserCounts', body: { value: [{ ...IMPORT_USER_ROW, reportPeriod: '8' }] } },
-  { operation: 'importOffice365ActiveUserCounts', body: { value: [{ ...IMPORT_USER_ROW, reportDate: 'Date' }] } },
+  { operation: 'importOffice365ActiveUserCounts', body: { value: [{ ...documentedActiveUserCountsRow }] } },
+  {
+    operation: 'importOffice365ActiveUserCounts',
+    body: { value: [{ ...documentedActiveUserCountsRow, reportPeriod: '8' }] },
+  },
+  {
+    operation: 'importOffice365ActiveUserCounts',
+    body: { value: [{ ...documentedActiveUserCountsRow, reportDate: 'Date' }] },
+  },
 ];
 
 /** The operation's request body schema with every `#/components/schemas/x` made `#/$defs/x`. */

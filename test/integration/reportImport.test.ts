@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { documentedActivationCountsRow, documentedActiveUserCountsRow } from '../support/fixtures';
 import { type TestResponse, DEV_USER, errorCode, useTestHost } from '../support/testHost';
 
 const MAX_ROWS = 300;
@@ -52,15 +53,7 @@ const ACTIVE_USERS_CSV = csv([ACTIVE_USERS_HEADER, ...ACTIVE_USERS_ROWS]);
 const ACTIVATION_JSON = {
   '@odata.context': 'https://graph.microsoft.com/beta/$metadata#Collection(microsoft.graph.office365ActivationCounts)',
   value: [
-    {
-      reportRefreshDate: '2017-09-01',
-      productType: 'Microsoft 365 Apps for enterprise',
-      windows: 9157,
-      mac: 576,
-      android: 358,
-      ios: 1452,
-      windows10Mobile: 2309,
-    },
+    documentedActivationCountsRow,
     {
       reportRefreshDate: '2017-09-01',
       productType: 'Project Plan 3',
@@ -75,18 +68,7 @@ const ACTIVATION_JSON = {
 const ACTIVE_USERS_JSON = {
   '@odata.context': 'https://graph.microsoft.com/beta/$metadata#Collection(microsoft.graph.office365ActiveUserCounts)',
   value: [
-    {
-      reportRefreshDate: '2017-09-01',
-      office365: 1718,
-      exchange: 1429,
-      oneDrive: 350,
-      sharePoint: 795,
-      skypeForBusiness: 251,
-      yammer: 47,
-      teams: 10,
-      reportDate: '2017-08-29',
-      reportPeriod: '7',
-    },
+    documentedActiveUserCountsRow,
     {
       reportRefreshDate: '2017-09-01',
       office365: 1700,

@@ -101,6 +101,31 @@ export const correctedActiveUserCounts = {
   reportPeriod: '7',
 };
 
+/** A row of getOffice365ActivationCounts' JSON output (`$format=application/json`), as Graph documents one. */
+export const documentedActivationCountsRow = {
+  reportRefreshDate: '2017-09-01',
+  productType: 'Microsoft 365 Apps for enterprise',
+  windows: 9157,
+  mac: 576,
+  android: 358,
+  ios: 1452,
+  windows10Mobile: 2309,
+};
+
+/** A row of getOffice365ActiveUserCounts' JSON output, as Graph documents one. */
+export const documentedActiveUserCountsRow = {
+  reportRefreshDate: '2017-09-01',
+  office365: 1718,
+  exchange: 1429,
+  oneDrive: 350,
+  sharePoint: 795,
+  skypeForBusiness: 251,
+  yammer: 47,
+  teams: 10,
+  reportDate: '2017-08-29',
+  reportPeriod: '7',
+};
+
 /** The item-activity collection of one statistic of one group drive. */
 export function itemActivitiesPath(groupId = 'c5d8e0a1-1111-4b1c-9d2e-000000000001', statId = 'stat-1'): string {
   return `/beta/me/joinedGroups/${groupId}/drive/activities/old-1/driveItem/analytics/itemActivityStats/${statId}/activities`;

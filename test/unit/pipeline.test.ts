@@ -6,6 +6,7 @@ import type { Operation, Services } from '../../src/http/operation';
 import { operationHandler } from '../../src/http/pipeline';
 import { UnauthenticatedError } from '../../src/errors';
 import { NO_TELEMETRY } from '../../src/telemetry';
+import { LocalInvocationContext } from '../../src/host/localRequest';
 
 const config = parseConfig({});
 const services = {
@@ -120,6 +121,27 @@ describe('pipeline', () => {
       status: 204,
       requestId: (response.headers as Record<string, string>)['request-id'],
     });
+  });
+
+  it("skips the Information line only for a local host's context that drops such lines", async () => {
+    const handler = operationHandler(
+      operation(() => Promise.resolve({ status: 204 })),
+      () => Promise.resolve(services),
+    );
+    const levels = async (logsInformation: boolean) => {
+      const lines: string[] = [];
+      const context = new LocalInvocationContext({
+        functionName: 'probe',
+        invocationId: 'invocation-1',
+        traceContext: {},
+        logHandler: (level) => lines.push(level),
+        logsInformation,
+      });
+      expect((await handler(request(), context)).status).toBe(204);
+      return lines;
+    };
+    expect(await levels(true)).toEqual(['information']);
+    expect(await levels(false)).toEqual([]);
   });
 
   it('runs an anonymous operation without authenticating or authorizing, and only such an operation', async () => {
